@@ -1,0 +1,52 @@
+"""python -m tests.emulator --host 127.0.0.1 --port 5601 [--tls-cert C --tls-key K] [--lifetime S]"""
+
+import argparse
+import sys
+import threading
+
+from .app import API_KEY, BEARER_TOKEN, DEFAULT_KIBANA_VERSION, PASSWORD, USERNAME
+from .server import EmulatorServer
+
+DESCRIPTION = f"""A Kibana emulator for the stackops.kibana tests: alerting rules, connectors,
+Fleet agent policies, Osquery packs, exception lists, spaces and /api/status, following
+shared/kibana-api. Not Kibana: state lives in memory and is lost on exit.
+
+Credentials it accepts:
+  basic    {USERNAME} / {PASSWORD}
+  api key  Authorization: ApiKey {API_KEY}
+  bearer   Authorization: Bearer {BEARER_TOKEN}
+
+Test-only API (no auth): GET /_emulator/requests, POST /_emulator/reset,
+POST /_emulator/faults, POST /_emulator/config, GET /_emulator/state."""
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m tests.emulator", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
+    parser.add_argument("--port", type=int, default=5601, help="port (0 picks a free one)")
+    parser.add_argument("--tls-cert", help="PEM certificate: serve HTTPS")
+    parser.add_argument("--tls-key", help="PEM private key for --tls-cert")
+    parser.add_argument("--lifetime", type=float, default=0,
+                        help="stop by itself after this many seconds (0: run until killed)")
+    parser.add_argument("--kibana-version", default=DEFAULT_KIBANA_VERSION,
+                        help="version reported by GET /api/status (default %(default)s)")
+    args = parser.parse_args(argv)
+    if bool(args.tls_cert) != bool(args.tls_key):
+        parser.error("--tls-cert and --tls-key go together")
+    server = EmulatorServer(args.host, args.port, args.tls_cert, args.tls_key,
+                            kibana_version=args.kibana_version)
+    print(f"Kibana emulator listening on {server.url}", flush=True)
+    if args.lifetime:
+        timer = threading.Timer(args.lifetime, server.server.shutdown)
+        timer.daemon = True
+        timer.start()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

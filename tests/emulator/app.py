@@ -1,0 +1,340 @@
+"""The Kibana emulator's WSGI application: the cross-cutting contract of kibana-api/README.md
+(auth, kbn-xsrf, spaces, error shapes) plus the test-only /_emulator/ API. Each resource family
+lives in its own module and registers its routes through `Family.routes()`."""
+
+import base64
+import copy
+import datetime
+import json
+import re
+import socket
+import threading
+import time
+import uuid
+
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from .errors import KibanaError, bad_request
+
+USERNAME = "elastic"
+PASSWORD = "changeme"
+# The encoded API key (base64 of "emulator-key-id:emulator-key-secret"), as Elasticsearch returns it.
+API_KEY = base64.b64encode(b"emulator-key-id:emulator-key-secret").decode()
+BEARER_TOKEN = "emulator-bearer-token"
+DEFAULT_KIBANA_VERSION = "9.4.0"
+XSRF_MESSAGE = "Request must contain a kbn-xsrf header."
+UNAUTHORIZED_MESSAGE = (
+    "[security_exception\n\tRoot causes:\n\t\tsecurity_exception: unable to authenticate user "
+    "[{user}] for REST request [/_security/_authenticate]]: unable to authenticate user [{user}] "
+    "for REST request [/_security/_authenticate]")
+SPACE_PREFIX = re.compile(r"^/s/([a-z0-9_\-]+)(/.*)$")
+
+
+def now_iso():
+    """Kibana's timestamps: ISO-8601 UTC with milliseconds."""
+    stamp = datetime.datetime.now(datetime.timezone.utc)
+    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
+
+
+def new_id():
+    return str(uuid.uuid4())
+
+
+class Call:
+    """What a family handler gets: the request, its space, parsed body and query, path args."""
+
+    def __init__(self, emulator, request, space, api_path, args, body):
+        self.emulator = emulator
+        self.request = request
+        self.space = space
+        self.api_path = api_path
+        self.args = args
+        self.body = body
+        self.query = request.args  # a MultiDict
+
+    @property
+    def state(self):
+        return self.emulator.state
+
+    def query_list(self, name):
+        return self.request.args.getlist(name)
+
+
+class Family:
+    """Base of a resource family. `routes()` yields (method, werkzeug rule, handler name)."""
+
+    name = "family"
+
+    def __init__(self, emulator):
+        self.emulator = emulator
+
+    def routes(self):
+        return []
+
+    def reset(self):
+        """Called with the emulator state wiped; families seed their fixed objects here."""
+
+    def emulator_routes(self):
+        """Extra test-only routes under /_emulator/ (method, rule, handler name)."""
+        return []
+
+
+class Emulator:
+    """State, request log, faults and configuration, and the WSGI entry point."""
+
+    def __init__(self, families=None, kibana_version=DEFAULT_KIBANA_VERSION):
+        from . import families as registry
+
+        self.lock = threading.RLock()
+        self.default_version = kibana_version
+        self.families = [cls(self) for cls in (families or registry.ALL)]
+        self.url_map = Map(strict_slashes=False, merge_slashes=False)
+        self.endpoints = {}
+        for family in self.families:
+            for method, rule, handler in family.routes():
+                self._add(method, rule, getattr(family, handler))
+        for method, rule, handler in self._control_routes():
+            self._add(method, rule, handler, control=True)
+        for family in self.families:
+            for method, rule, handler in family.emulator_routes():
+                self._add(method, "/_emulator" + rule, getattr(family, handler), control=True)
+        self.reset()
+
+    def _add(self, method, rule, handler, control=False):
+        endpoint = f"{method} {rule}"
+        self.endpoints[endpoint] = (handler, control)
+        self.url_map.add(Rule(rule, endpoint=endpoint, methods=[method]))
+
+    # ------------------------------------------------------------------ state
+
+    def reset(self):
+        with self.lock:
+            self.state = {}
+            self.log = []
+            self.faults = []
+            self.config = {"latency_ms": 0, "kibana_version": self.default_version}
+            self.spaces = {"default": {"id": "default", "name": "Default",
+                                       "description": "This is your default space!",
+                                       "disabledFeatures": [], "_reserved": True}}
+            for family in self.families:
+                family.reset()
+
+    def family(self, name):
+        """Another family, for cross-family rules (connector references, osquery policies)."""
+        return next((f for f in self.families if f.name == name), None)
+
+    def store(self, name):
+        """A family's own dict in the state, created on first use."""
+        return self.state.setdefault(name, {})
+
+    def version_tuple(self):
+        return tuple(int(p) for p in re.findall(r"\d+", self.config["kibana_version"])[:3])
+
+    # ------------------------------------------------------------------ WSGI
+
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        response = self.dispatch(request)
+        return response(environ, start_response)
+
+    def dispatch(self, request):
+        path = request.path
+        if path.startswith("/_emulator/"):
+            return self._dispatch_control(request)
+        entry = {"method": request.method, "path": path,
+                 "query": {k: (v if len(v) > 1 else v[0]) for k, v in request.args.lists()},
+                 "body": None, "status": None}
+        try:
+            entry["body"] = self._json_body(request)
+        except KibanaError:
+            entry["body"] = request.get_data(as_text=True)
+        with self.lock:
+            self.log.append(entry)
+            fault = self._take_fault(request.method, path)
+            latency = self.config["latency_ms"]
+        if latency:
+            time.sleep(latency / 1000.0)
+        if fault is not None:
+            response = self._apply_fault(fault, request)
+            if response is not None:
+                entry["status"] = response.status_code
+                return response
+        status, body = self._handle(request, path)
+        entry["status"] = status
+        return self._json_response(status, body)
+
+    def _handle(self, request, path):
+        try:
+            self._authenticate(request)
+            space, api_path = "default", path
+            match = SPACE_PREFIX.match(path)
+            if match:
+                space, api_path = match.group(1), match.group(2)
+            if request.method not in ("GET", "HEAD") and "kbn-xsrf" not in request.headers:
+                raise bad_request(XSRF_MESSAGE)
+            if space not in self.spaces:
+                raise KibanaError(404, "Not Found")
+            adapter = self.url_map.bind("localhost")
+            try:
+                endpoint, args = adapter.match(api_path, method=request.method)
+            except MethodNotAllowed:
+                raise KibanaError(404, "Not Found")
+            except NotFound:
+                raise KibanaError(404, "Not Found")
+            handler, control = self.endpoints[endpoint]
+            if control:
+                raise KibanaError(404, "Not Found")
+            body = self._json_body(request)
+            with self.lock:
+                result = handler(Call(self, request, space, api_path, args, body))
+            if isinstance(result, tuple):
+                return result
+            return 200, result
+        except KibanaError as err:
+            return err.status, err.body()
+        except HTTPException as err:
+            return err.code, KibanaError(err.code, err.description or "").body()
+
+    @staticmethod
+    def _json_body(request):
+        raw = request.get_data(cache=True)
+        if not raw:
+            return None
+        try:
+            return json.loads(raw)
+        except ValueError:
+            raise bad_request("[request body]: Unexpected token in JSON")
+
+    def _authenticate(self, request):
+        header = request.headers.get("Authorization", "")
+        scheme, _, value = header.partition(" ")
+        scheme = scheme.lower()
+        user = USERNAME
+        if scheme == "basic":
+            try:
+                decoded = base64.b64decode(value).decode()
+            except (ValueError, UnicodeDecodeError):
+                decoded = ""
+            user, _, password = decoded.partition(":")
+            if user == USERNAME and password == PASSWORD:
+                return
+        elif scheme == "apikey" and value == API_KEY:
+            return
+        elif scheme == "bearer" and value == BEARER_TOKEN:
+            return
+        raise KibanaError(401, UNAUTHORIZED_MESSAGE.format(user=user or USERNAME))
+
+    @staticmethod
+    def _json_response(status, body):
+        if status == 204 or body is None:
+            return Response(status=status)
+        return Response(json.dumps(body), status=status, content_type="application/json; charset=utf-8",
+                        headers={"elastic-api-version": "2023-10-31"})
+
+    # ------------------------------------------------------------------ faults
+
+    def _take_fault(self, method, path):
+        for fault in self.faults:
+            if fault["method"] not in ("*", method):
+                continue
+            if not re.search(fault["path"], path):
+                continue
+            fault["count"] -= 1
+            if fault["count"] <= 0:
+                self.faults.remove(fault)
+            return dict(fault)
+        return None
+
+    def _apply_fault(self, fault, request):
+        if fault.get("delay_ms"):
+            time.sleep(fault["delay_ms"] / 1000.0)
+        if fault.get("drop"):
+            connection = request.environ.get("emulator.connection")
+            if connection is not None:
+                try:
+                    connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            return Response(status=500)
+        if fault.get("malformed"):
+            return Response("<html><body>502 Bad Gateway</body></html>", status=fault.get("status") or 502,
+                            content_type="text/html")
+        if fault.get("status"):
+            body = fault.get("body")
+            headers = fault.get("headers") or {}
+            if body is None:
+                body = KibanaError(fault["status"], fault.get("message", "injected fault")).body()
+            return Response(json.dumps(body), status=fault["status"], headers=headers,
+                            content_type="application/json; charset=utf-8")
+        return None  # a delay only: handle the request normally
+
+    # ------------------------------------------------------------------ /_emulator/
+
+    def _control_routes(self):
+        return [
+            ("GET", "/_emulator/requests", self._ctl_requests),
+            ("DELETE", "/_emulator/requests", self._ctl_clear_requests),
+            ("POST", "/_emulator/reset", self._ctl_reset),
+            ("POST", "/_emulator/faults", self._ctl_faults),
+            ("GET", "/_emulator/config", self._ctl_get_config),
+            ("POST", "/_emulator/config", self._ctl_config),
+            ("GET", "/_emulator/state", self._ctl_state),
+        ]
+
+    def _dispatch_control(self, request):
+        adapter = self.url_map.bind("localhost")
+        try:
+            endpoint, args = adapter.match(request.path, method=request.method)
+        except HTTPException:
+            return self._json_response(404, KibanaError(404, "Not Found").body())
+        handler, control = self.endpoints[endpoint]
+        if not control:
+            return self._json_response(404, KibanaError(404, "Not Found").body())
+        try:
+            body = self._json_body(request)
+            with self.lock:
+                result = handler(Call(self, request, "default", request.path, args, body))
+        except KibanaError as err:
+            return self._json_response(err.status, err.body())
+        status, payload = result if isinstance(result, tuple) else (200, result)
+        return self._json_response(status, payload)
+
+    def _ctl_requests(self, call):
+        return copy.deepcopy([e for e in self.log])
+
+    def _ctl_clear_requests(self, call):
+        self.log = []
+        return {"cleared": True}
+
+    def _ctl_reset(self, call):
+        self.reset()
+        return {"reset": True}
+
+    def _ctl_faults(self, call):
+        body = call.body or {}
+        if "method" not in body or "path" not in body:
+            raise bad_request("a fault needs method and path")
+        fault = {"method": body["method"].upper(), "path": body["path"],
+                 "count": int(body.get("count", 1)), "status": body.get("status"),
+                 "body": body.get("body"), "headers": body.get("headers"),
+                 "message": body.get("message", "injected fault"),
+                 "delay_ms": body.get("delay_ms", 0), "drop": bool(body.get("drop")),
+                 "malformed": bool(body.get("malformed"))}
+        self.faults.append(fault)
+        return {"faults": len(self.faults)}
+
+    def _ctl_get_config(self, call):
+        return dict(self.config)
+
+    def _ctl_config(self, call):
+        body = call.body or {}
+        unknown = set(body) - set(self.config)
+        if unknown:
+            raise bad_request(f"unknown config keys: {sorted(unknown)}")
+        self.config.update(body)
+        return dict(self.config)
+
+    def _ctl_state(self, call):
+        return copy.deepcopy({"spaces": self.spaces, **self.state})

@@ -1,0 +1,11 @@
+"""The resource families the emulator serves. Each module defines one Family subclass."""
+
+from .alerting_rules import AlertingRules
+from .connectors import Connectors
+from .exception_lists import ExceptionLists
+from .fleet_agent_policies import FleetAgentPolicies
+from .osquery_packs import OsqueryPacks
+from .spaces import Spaces
+from .status import Status
+
+ALL = [Status, Spaces, Connectors, AlertingRules, FleetAgentPolicies, OsqueryPacks, ExceptionLists]

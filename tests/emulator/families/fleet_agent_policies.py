@@ -1,0 +1,7 @@
+"""Placeholder: this family is being written (see its notes file in shared/kibana-api)."""
+
+from ..app import Family
+
+
+class FleetAgentPolicies(Family):
+    name = "fleet_agent_policies"
