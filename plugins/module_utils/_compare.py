@@ -1,0 +1,96 @@
+# -*- coding: utf-8 -*-
+# Copyright: stackops.kibana contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Overlay comparison: the user's desired values against what Kibana stored.
+
+Only what the user set is compared; what Kibana added (defaults, server-owned fields) is
+ignored, and a nested null is the same as an absent key. current ⊕ desired == current
+means "no change"."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import copy
+
+
+def differences(desired, current, path="", unordered=()):
+    """The dotted paths where `desired` is not contained in `current`.
+
+    Dicts: every key of desired must match (None in desired matches None or a missing key).
+    Lists: same length and each element contained in its counterpart; the paths listed in
+    `unordered` (e.g. "tags") are compared as sets of JSON-equal elements.
+    """
+    if isinstance(desired, dict):
+        if current is None:
+            current = {}
+        if not isinstance(current, dict):
+            return [path or "."]
+        found = []
+        for key, value in desired.items():
+            sub = "%s.%s" % (path, key) if path else key
+            if value is None:
+                if current.get(key) is not None:
+                    found.append(sub)
+                continue
+            found.extend(differences(value, current.get(key), sub, unordered))
+        return found
+    if isinstance(desired, list):
+        if not isinstance(current, list) or len(current) != len(desired):
+            return [path or "."]
+        if path in unordered:
+            remaining = list(current)
+            for item in desired:
+                match = next((c for c in remaining if not differences(item, c)), _MISSING)
+                if match is _MISSING:
+                    return [path]
+                remaining.remove(match)
+            return []
+        found = []
+        for index, (want, have) in enumerate(zip(desired, current)):
+            found.extend(differences(want, have, "%s[%d]" % (path, index), unordered))
+        return found
+    if _equal_scalars(desired, current):
+        return []
+    return [path or "."]
+
+
+_MISSING = object()
+
+
+def _equal_scalars(desired, current):
+    if isinstance(desired, bool) or isinstance(current, bool):
+        return desired is current
+    if isinstance(desired, (int, float)) and isinstance(current, (int, float)):
+        return desired == current
+    return desired == current
+
+
+def overlay(current, desired):
+    """current ⊕ desired: a deep copy of current with desired's keys laid over it.
+    Dicts merge recursively; lists and scalars in desired replace; None in desired is skipped
+    (unset)."""
+    if not isinstance(current, dict) or not isinstance(desired, dict):
+        return copy.deepcopy(desired if desired is not None else current)
+    merged = copy.deepcopy(current)
+    for key, value in desired.items():
+        if value is None:
+            continue
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = overlay(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def drop_none(value):
+    """A copy without None values at any depth (Kibana's explicit nulls ≡ absent)."""
+    if isinstance(value, dict):
+        return dict((k, drop_none(v)) for k, v in value.items() if v is not None)
+    if isinstance(value, list):
+        return [drop_none(v) for v in value]
+    return value
+
+
+def pick(obj, keys):
+    """The subset of obj holding only `keys` (those present)."""
+    return dict((k, obj[k]) for k in keys if k in obj)

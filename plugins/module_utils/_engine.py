@@ -1,0 +1,259 @@
+# -*- coding: utf-8 -*-
+# Copyright: stackops.kibana contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The resource engine: look up -> compare -> create/update/delete -> report, for every module.
+
+A family describes its Kibana object as a `Resource` subclass (paths, identity, natural key,
+create-only fields, server-owned fields, how to build bodies); `ensure()` does the rest. Nothing
+here depends on AnsibleModule: it takes validated parameters, the check/diff flags and a client,
+and returns the result dict, so it can run in a module or in a controller-side action plugin."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import copy
+
+from ansible.module_utils.common.dict_transformations import recursive_diff
+
+from ansible_collections.stackops.kibana.plugins.module_utils._compare import differences, overlay
+from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
+    KibanaTransportError,
+    ResourceError,
+)
+
+MASK = "********"
+
+
+class Step(object):
+    """One write of an update plan, e.g. ("update", PUT ...) or ("enable", POST .../_enable)."""
+
+    def __init__(self, name, run):
+        self.name = name
+        self.run = run
+
+
+class Resource(object):
+    """A Kibana object type. Class attributes declare it; methods are the family's hooks."""
+
+    #: key of the object in the module result, e.g. "connector"
+    name = None
+    #: words for messages, e.g. "connector"
+    title = None
+    #: the module option holding the object's id
+    id_option = "id"
+    #: the module options that identify the object when no id is given
+    natural_key = ("name",)
+    #: fields (as in desired()) that Kibana cannot change on an existing object
+    create_only = ()
+    #: fields (as in desired()) that must be given to create the object
+    required_for_create = ()
+    #: fields of Kibana's object that Kibana owns: left out of diffs
+    server_owned = ()
+    #: dotted paths compared as sets (order does not matter)
+    unordered = ()
+
+    def __init__(self, client, params):
+        self.client = client
+        self.params = params
+        self.warnings = []
+
+    # ------------------------------------------------------------ hooks
+
+    def validate(self):
+        """Reject bad input before any request (raise ResourceError naming the option)."""
+
+    def read(self, object_id):
+        """The object with that id, or None when it does not exist (in this space)."""
+        raise NotImplementedError
+
+    def find(self):
+        """Every object matching the natural key (several means ambiguous)."""
+        raise NotImplementedError
+
+    def desired(self):
+        """What the user asked for, in Kibana's shape, holding only what the user set."""
+        raise NotImplementedError
+
+    def comparable(self, current):
+        """Kibana's object in the shape desired() is compared against."""
+        return current
+
+    def create(self, desired):
+        """Create the object; return it as Kibana stored it."""
+        raise NotImplementedError
+
+    def update(self, current, desired):
+        """Send the update (a full body built from current ⊕ desired)."""
+        raise NotImplementedError
+
+    def delete(self, current):
+        raise NotImplementedError
+
+    def guard(self, current, action):
+        """Refuse `action` ("update", "delete") on objects Kibana does not let us change."""
+
+    def object_id(self, obj):
+        return obj.get("id")
+
+    def output(self, obj):
+        """The object as returned to the user (never a secret)."""
+        return obj
+
+    def sent_secrets(self, current, desired):
+        """Names of the secret fields a write would send (shown masked in the diff)."""
+        return []
+
+    def changes(self, current, desired):
+        """Dotted paths where the user's wish differs from Kibana's object."""
+        return differences(desired, self.comparable(current), unordered=self.unordered)
+
+    def plan(self, current, desired):
+        """The writes that bring `current` to `desired`: one update when anything differs.
+        Families with more endpoints (enable, mute, ...) add their own steps."""
+        if self.changes(current, desired):
+            return [Step("update", lambda: self.update(current, desired))]
+        return []
+
+    def predict(self, current, desired):
+        """What Kibana will hold after the writes (check mode result)."""
+        if current is None:
+            predicted = copy.deepcopy(desired)
+            predicted.setdefault("id", self.params.get(self.id_option))
+            return predicted
+        return overlay(current, desired)
+
+    # ------------------------------------------------------------ identity
+
+    def lookup(self):
+        object_id = self.params.get(self.id_option)
+        if object_id:
+            return self.read(object_id)
+        matches = self.find()
+        if len(matches) > 1:
+            key = ", ".join("%s=%r" % (k, self.params.get(k)) for k in self.natural_key
+                            if self.params.get(k) is not None)
+            raise ResourceError(
+                "%d %ss match %s (ids: %s): set %s to choose one"
+                % (len(matches), self.title, key,
+                   ", ".join(sorted(str(self.object_id(m)) for m in matches)), self.id_option))
+        return matches[0] if matches else None
+
+    def create_only_changes(self, current, desired):
+        view = self.comparable(current)
+        return [field for field in self.create_only
+                if desired.get(field) is not None and differences(desired[field], view.get(field))]
+
+    # ------------------------------------------------------------ diff
+
+    def diff_view(self, obj, secrets=()):
+        if obj is None:
+            return {}
+        view = dict((k, v) for k, v in self.output(obj).items() if k not in self.server_owned)
+        for field in secrets:
+            value = self.params.get(field)
+            view[field] = dict((k, MASK) for k in value) if isinstance(value, dict) else MASK
+        return view
+
+
+def ensure(resource, state="present", check_mode=False, diff_mode=False):
+    """Make Kibana hold what `resource.params` describe; return the module result."""
+    resource.validate()
+    current = resource.lookup()
+    result = {"changed": False}
+    before = after = current
+    secrets = []
+
+    if state == "absent":
+        if current is not None:
+            resource.guard(current, "delete")
+            if not check_mode:
+                resource.delete(current)
+            result["changed"] = True
+        after = None
+    else:
+        desired = resource.desired()
+        if current is not None:
+            blocked = resource.create_only_changes(current, desired)
+            if blocked and not resource.params.get("recreate"):
+                raise ResourceError(
+                    "%s cannot be changed on an existing %s (id %s): Kibana only sets %s when "
+                    "creating. Set recreate=true to delete and recreate it, or keep the current "
+                    "value %r." % (", ".join(blocked), resource.title, resource.object_id(current),
+                                   "it" if len(blocked) == 1 else "them",
+                                   resource.comparable(current).get(blocked[0])))
+            if blocked:
+                resource.guard(current, "delete")
+                if not check_mode:
+                    resource.delete(current)
+                before, current = current, None
+        if current is None:
+            missing = [f for f in resource.required_for_create if desired.get(f) is None]
+            if missing:
+                raise ResourceError("%s is required to create the %s %s" % (
+                    " and ".join(missing), resource.title, _identity(resource)))
+            secrets = resource.sent_secrets(None, desired)
+            after = resource.predict(None, desired) if check_mode else _create(resource, desired)
+            result["changed"] = True
+        else:
+            steps = resource.plan(current, desired)
+            if steps:
+                resource.guard(current, "update")
+                secrets = resource.sent_secrets(current, desired)
+                result["changed"] = True
+                result["operations"] = [step.name for step in steps]
+                if check_mode:
+                    after = resource.predict(current, desired)
+                else:
+                    for step in steps:
+                        step.run()
+                    after = resource.read(resource.object_id(current)) or \
+                        resource.predict(current, desired)
+                    _verify(resource, desired, after)
+
+    result[resource.name] = resource.output(after) if after is not None else {}
+    if diff_mode:
+        result["diff"] = _diff(resource, before, after, secrets)
+    if resource.warnings:
+        result["warnings"] = list(resource.warnings)
+    return result
+
+
+def _identity(resource):
+    if resource.params.get(resource.id_option):
+        return "with %s %r" % (resource.id_option, resource.params[resource.id_option])
+    return " ".join("%s %r" % (k, resource.params.get(k)) for k in resource.natural_key)
+
+
+def _create(resource, desired):
+    """Create; when the answer was lost after the request may have been sent, look again
+    before trying once more, so a POST never makes a second object."""
+    try:
+        return resource.create(desired)
+    except KibanaTransportError as err:
+        if not err.maybe_sent:
+            raise
+        found = resource.lookup()
+        if found is not None:
+            return found
+        return resource.create(desired)
+
+
+def _verify(resource, desired, stored):
+    """After a write, what Kibana kept must match what was asked (trap 5: 'success' that
+    changed nothing)."""
+    left = resource.changes(stored, desired)
+    if left:
+        resource.warnings.append(
+            "Kibana accepted the update but the stored %s still differs at: %s"
+            % (resource.title, ", ".join(sorted(left))))
+
+
+def _diff(resource, before, after, secrets):
+    old = resource.diff_view(before)
+    new = resource.diff_view(after, secrets)
+    if before is not None and after is not None:
+        changed = recursive_diff(old, new)
+        if changed is None:
+            return {"before": {}, "after": {}}
+        old, new = changed
+    return {"before": old, "after": new}

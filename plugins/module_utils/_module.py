@@ -1,0 +1,66 @@
+# -*- coding: utf-8 -*-
+# Copyright: stackops.kibana contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The thin AnsibleModule layer: merge the option specs once, build the client, run the
+engine or an info query, and turn every error into a clean fail_json."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.stackops.kibana.plugins.module_utils._client import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+)
+from ansible_collections.stackops.kibana.plugins.module_utils._connection import (
+    CONNECTION_ARGSPEC,
+    SPACE_ARGSPEC,
+    client_from_params,
+)
+from ansible_collections.stackops.kibana.plugins.module_utils._engine import ensure
+from ansible_collections.stackops.kibana.plugins.module_utils._errors import KibanaError
+
+STATE_ARGSPEC = dict(state=dict(type="str", default="present", choices=["present", "absent"]))
+
+
+def argument_spec(options, space=True, state=True):
+    spec = dict(CONNECTION_ARGSPEC)
+    if space:
+        spec.update(SPACE_ARGSPEC)
+    if state:
+        spec.update(STATE_ARGSPEC)
+    spec.update(options)
+    return spec
+
+
+def run(options, work, space=True, state=True, **module_kwargs):
+    """Build the module, then `work(client, params, check_mode, diff_mode)` -> result."""
+    module = AnsibleModule(argument_spec=argument_spec(options, space, state),
+                           supports_check_mode=True, **module_kwargs)
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+    try:
+        client = client_from_params(module.params)
+        result = work(client, module.params, module.check_mode, module._diff)
+    except KibanaError as err:
+        module.fail_json(msg=err.message, **err.details)
+    for warning in result.pop("warnings", []):
+        module.warn(warning)
+    module.exit_json(**result)
+
+
+def run_resource(resource_class, options, **module_kwargs):
+    """A resource module: state present/absent through the engine."""
+    def work(client, params, check_mode, diff_mode):
+        return ensure(resource_class(client, params), params["state"], check_mode, diff_mode)
+    run(options, work, **module_kwargs)
+
+
+def run_info(query, options, **module_kwargs):
+    """An _info module: `query(client, params)` -> result dict; never changes anything."""
+    def work(client, params, check_mode, diff_mode):
+        result = query(client, params)
+        result["changed"] = False
+        return result
+    run(options, work, state=False, **module_kwargs)
