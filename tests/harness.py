@@ -95,8 +95,12 @@ class ModuleResult(dict):
 
 def run_module(name, args, check_mode=False, diff=False):
     """Run plugins/modules/<name>.py's main() with these args; return its JSON result."""
+    from ansible.module_utils.common import warnings as module_warnings
     from ansible.module_utils.testing import patch_module_args
 
+    # AnsibleModule keeps warnings in process globals: start each run clean, as a new process would.
+    module_warnings._global_warnings.clear()
+    module_warnings._global_deprecations.clear()
     module = importlib.import_module("%s.plugins.modules.%s" % (COLLECTION, name))
     args = dict(args)
     args["_ansible_check_mode"] = check_mode
@@ -109,9 +113,14 @@ def run_module(name, args, check_mode=False, diff=False):
             pass
     text = out.getvalue()
     try:
-        return ModuleResult(json.loads(text[text.index("{"):]))
+        result = ModuleResult(json.loads(text[text.index("{"):]))
     except ValueError:
         raise AssertionError("module printed no JSON result: %r" % text)
+    # In-process, warnings come out as serialised WarningSummary objects: keep their text.
+    if "warnings" in result:
+        result["warnings"] = [w["event"]["msg"] if isinstance(w, dict) else w
+                              for w in result["warnings"]]
+    return result
 
 
 def connection(url):

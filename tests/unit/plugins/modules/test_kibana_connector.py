@@ -1,0 +1,322 @@
+"""kibana_connector and kibana_connector_info against the emulator over HTTP."""
+
+import json
+import uuid
+
+import pytest
+
+from tests.harness import environ, run_module
+
+WEBHOOK_PASSWORD = "hunter2-" + uuid.uuid4().hex
+WEBHOOK = {"name": "ops-webhook", "connector_type_id": ".webhook",
+           "config": {"url": "https://hooks.example.com/kibana"},
+           "secrets": {"user": "kibana-bot", "password": WEBHOOK_PASSWORD}}
+
+
+def assert_no_secret(result, *secrets):
+    text = json.dumps(result)
+    for secret in secrets or (WEBHOOK_PASSWORD,):
+        assert secret not in text
+
+
+@pytest.mark.parametrize("space", ["default", "ops"])
+def test_life_cycle_with_check_and_diff_at_each_step(kibana, run, space):
+    task = dict(WEBHOOK, space_id=space)
+    prefix = "" if space == "default" else "/s/ops"
+
+    # create, predicted in check mode first
+    checked = run("kibana_connector", check_mode=True, diff=True, **task)
+    assert checked["changed"] and kibana.writes() == []
+    assert checked["connector"]["config"] == {"url": "https://hooks.example.com/kibana",
+                                              "method": "post", "hasAuth": True}
+    assert checked["diff"]["before"] == {}
+    assert checked["diff"]["after"]["secrets"] == {"user": "********", "password": "********"}
+    created = run("kibana_connector", diff=True, **task)
+    assert created["changed"]
+    connector_id = created["connector"]["id"]
+    writes = kibana.writes()
+    assert [(w["method"], w["path"]) for w in writes] == [("POST", prefix + "/api/actions/connector")]
+    assert writes[0]["body"]["secrets"]["password"] == WEBHOOK_PASSWORD
+    assert created["connector"]["config"]["method"] == "post"  # Kibana's default, returned
+    assert_no_secret(checked)
+    assert_no_secret(created)
+
+    # the same again: nothing to do, in check mode and for real, and one read
+    for check_mode in (True, False):
+        kibana.clear_log()
+        again = run("kibana_connector", check_mode=check_mode, diff=True, **task)
+        assert not again["changed"]
+        assert again["diff"] == {"before": {}, "after": {}}
+        assert kibana.writes() == []
+        assert len(kibana.requests()) == 1
+
+    # update: check mode predicts, the real run sends one PUT carrying the secrets again
+    update = dict(task, config={"url": "https://hooks.example.com/v2"})
+    kibana.clear_log()
+    predicted = run("kibana_connector", check_mode=True, diff=True, **update)
+    assert predicted["changed"] and kibana.writes() == []
+    assert predicted["connector"]["config"]["url"] == "https://hooks.example.com/v2"
+    assert predicted["diff"]["before"] == {"config": {"url": "https://hooks.example.com/kibana"}}
+    assert predicted["diff"]["after"]["config"] == {"url": "https://hooks.example.com/v2"}
+    updated = run("kibana_connector", diff=True, **update)
+    assert updated["changed"] and updated["operations"] == ["update"]
+    assert updated["diff"] == predicted["diff"]
+    puts = kibana.writes()
+    assert [(w["method"], w["path"]) for w in puts] == [
+        ("PUT", "%s/api/actions/connector/%s" % (prefix, connector_id))]
+    assert puts[0]["body"]["config"] == {"url": "https://hooks.example.com/v2", "method": "post",
+                                         "hasAuth": True}
+    stored = kibana.control("GET", "/connectors/%s/secrets" % connector_id)
+    assert stored["password"] == WEBHOOK_PASSWORD
+    assert_no_secret(updated)
+    assert_no_secret(predicted)
+
+    # absent: check mode, real, and again
+    kibana.clear_log()
+    gone = run("kibana_connector", check_mode=True, diff=True, state="absent", **update)
+    assert gone["changed"] and kibana.writes() == []
+    assert gone["diff"]["after"] == {} and gone["diff"]["before"]["id"] == connector_id
+    assert run("kibana_connector", state="absent", **update)["changed"]
+    assert [w["method"] for w in kibana.writes()] == ["DELETE"]
+    assert kibana.api("GET", "/api/actions/connector/" + connector_id, space=space).status_code == 404
+    kibana.clear_log()
+    assert not run("kibana_connector", state="absent", **update)["changed"]
+    assert not run("kibana_connector", check_mode=True, state="absent", **update)["changed"]
+    assert kibana.writes() == []
+
+
+def test_spaces_are_isolated(kibana, run):
+    run("kibana_connector", space_id="ops", **WEBHOOK)
+    assert kibana.api("GET", "/api/actions/connectors").json()[-1]["name"] != "ops-webhook"
+    # the same name in the default space is another connector
+    created = run("kibana_connector", **WEBHOOK)
+    assert created["changed"]
+    names = [c["name"] for c in kibana.api("GET", "/api/actions/connectors", space="ops").json()]
+    assert names.count("ops-webhook") == 1
+
+
+@pytest.mark.parametrize("connector", [
+    {"connector_type_id": ".webhook", "config": {"url": "https://h.example.com"},
+     "secrets": {"user": "bot-user", "password": WEBHOOK_PASSWORD}},
+    {"connector_type_id": ".index", "config": {"index": "alert-history"}},
+    {"connector_type_id": ".server-log"},
+    {"connector_type_id": ".email", "config": {"from": "kibana@example.com", "host": "smtp.example.com",
+                                               "port": 587},
+     "secrets": {"user": "mailer", "password": WEBHOOK_PASSWORD}},
+    {"connector_type_id": ".slack_api", "config": {"allowedChannels": [{"name": "#ops"}]},
+     "secrets": {"token": "xoxb-" + uuid.uuid4().hex}},
+], ids=lambda c: c["connector_type_id"])
+def test_type_defaults_never_cause_a_change(kibana, run, connector):
+    """Trap 4: Kibana fills per-type config defaults; twice in a row must be unchanged."""
+    task = dict(connector, name="defaults-" + connector["connector_type_id"])
+    first = run("kibana_connector", **task)
+    assert first["changed"] and not first.failed
+    kibana.clear_log()
+    second = run("kibana_connector", diff=True, **task)
+    assert not second["changed"], second["diff"]
+    assert kibana.writes() == []
+
+
+def test_type_default_set_explicitly_is_also_unchanged(kibana, run):
+    task = dict(WEBHOOK, config={"url": "https://h.example.com", "method": "post", "headers": None})
+    run("kibana_connector", **task)
+    kibana.clear_log()
+    assert not run("kibana_connector", **task)["changed"]
+    assert kibana.writes() == []
+
+
+def test_secrets_update_always_sends_and_reports_changed(kibana, run):
+    run("kibana_connector", **WEBHOOK)
+    rotated = dict(WEBHOOK, secrets={"user": "kibana-bot", "password": "rotated-" + WEBHOOK_PASSWORD},
+                   secrets_update="always")
+    kibana.clear_log()
+    checked = run("kibana_connector", check_mode=True, **rotated)
+    assert checked["changed"] and kibana.writes() == []
+    result = run("kibana_connector", diff=True, **rotated)
+    assert result["changed"]
+    assert [w["method"] for w in kibana.writes()] == ["PUT"]
+    stored = kibana.control("GET", "/connectors/%s/secrets" % result["connector"]["id"])
+    assert stored["password"] == "rotated-" + WEBHOOK_PASSWORD
+    assert_no_secret(result, WEBHOOK_PASSWORD)
+
+
+def test_secrets_on_create_are_not_resent_but_missing_secrets_are(kibana, run):
+    created = run("kibana_connector", **WEBHOOK)
+    changed_secret = dict(WEBHOOK, secrets={"user": "kibana-bot", "password": "other-secret-value"})
+    kibana.clear_log()
+    assert not run("kibana_connector", **changed_secret)["changed"]
+    assert kibana.writes() == []
+    # as after a saved-object import: Kibana reports the secrets missing
+    kibana.control("POST", "/connectors/%s/missing_secrets" % created["connector"]["id"])
+    result = run("kibana_connector", **changed_secret)
+    assert result["changed"] and not result["connector"]["is_missing_secrets"]
+    stored = kibana.control("GET", "/connectors/%s/secrets" % created["connector"]["id"])
+    assert stored["password"] == "other-secret-value"
+
+
+def test_update_without_secrets_warns(kibana, run):
+    created = run("kibana_connector", **WEBHOOK)
+    result = run("kibana_connector", id=created["connector"]["id"],
+                 config={"url": "https://other.example.com"})
+    assert result["changed"]
+    assert any("without secrets" in w for w in result.get("warnings", []))
+
+
+def test_caller_chosen_id(kibana, run):
+    connector_id = str(uuid.uuid4())
+    task = dict(WEBHOOK, id=connector_id)
+    assert run("kibana_connector", **task)["connector"]["id"] == connector_id
+    assert [w["path"] for w in kibana.writes()] == ["/api/actions/connector/" + connector_id]
+    kibana.clear_log()
+    # found by id: a rename is an update, with one read before it
+    renamed = run("kibana_connector", **dict(task, name="renamed-webhook"))
+    assert renamed["changed"] and renamed["connector"]["name"] == "renamed-webhook"
+    assert [r["method"] for r in kibana.requests()] == ["GET", "PUT", "GET"]
+
+
+def test_ambiguous_name_fails_with_the_ids(kibana, run):
+    ids = [kibana.api("POST", "/api/actions/connector",
+                      {"name": "twin", "connector_type_id": ".server-log"}).json()["id"]
+           for _ in range(2)]
+    kibana.clear_log()
+    result = run("kibana_connector", name="twin", connector_type_id=".server-log")
+    assert result.failed
+    assert "2 connectors match name='twin'" in result["msg"]
+    for connector_id in ids:
+        assert connector_id in result["msg"]
+    assert kibana.writes() == []
+
+
+def test_type_change_fails_unless_recreate(kibana, run):
+    connector_id = str(uuid.uuid4())
+    run("kibana_connector", id=connector_id, name="history", connector_type_id=".server-log")
+    kibana.clear_log()
+    task = dict(id=connector_id, name="history", connector_type_id=".index",
+                config={"index": "alert-history"})
+    failed = run("kibana_connector", **task)
+    assert failed.failed and "connector_type_id" in failed["msg"] and "recreate" in failed["msg"]
+    assert kibana.writes() == []
+    checked = run("kibana_connector", check_mode=True, recreate=True, **task)
+    assert checked["changed"] and kibana.writes() == []
+    recreated = run("kibana_connector", recreate=True, **task)
+    assert recreated["changed"] and recreated["connector"]["connector_type_id"] == ".index"
+    assert recreated["connector"]["id"] == connector_id
+    assert [w["method"] for w in kibana.writes()] == ["DELETE", "POST"]
+
+
+def test_create_without_type_fails_naming_the_option(kibana, run):
+    result = run("kibana_connector", name="new-one")
+    assert result.failed and "connector_type_id is required" in result["msg"]
+    assert kibana.writes() == []
+
+
+@pytest.mark.parametrize("task,action", [
+    ({"id": "my-slack1", "name": "renamed"}, "updated"),
+    ({"id": "my-slack1", "state": "absent"}, "deleted"),
+    ({"id": "system-connector-.cases", "state": "absent"}, "deleted"),
+])
+def test_preconfigured_and_system_connectors_are_refused(kibana, run, task, action):
+    result = run("kibana_connector", **task)
+    assert result.failed
+    assert "does not allow it to be %s" % action in result["msg"]
+    assert kibana.writes() == []
+
+
+def test_preconfigured_connector_unchanged_is_ok(kibana, run):
+    result = run("kibana_connector", id="my-slack1", name="Slack #xyz")
+    assert not result.failed and not result["changed"]
+
+
+# ------------------------------------------------------------------ errors
+
+
+def test_kibana_400_reports_method_path_status_and_message(kibana, run):
+    result = run("kibana_connector", name="bad-index", connector_type_id=".index", config={})
+    assert result.failed
+    assert result["msg"].startswith("POST /api/actions/connector returned HTTP 400: ")
+    assert "error validating action type config" in result["msg"]
+    assert result["status"] == 400 and result["method"] == "POST"
+    assert "Traceback" not in json.dumps(result)
+
+
+def test_409_on_an_id_used_in_another_space(kibana, run):
+    connector_id = str(uuid.uuid4())
+    run("kibana_connector", id=connector_id, name="one", connector_type_id=".server-log")
+    result = run("kibana_connector", id=connector_id, name="one", connector_type_id=".server-log",
+                 space_id="ops")
+    assert result.failed and result["status"] == 409
+    assert "Saved object [action/%s] conflict" % connector_id in result["msg"]
+
+
+def test_404_for_a_space_that_does_not_exist(kibana, run):
+    result = run("kibana_connector", name="x", connector_type_id=".server-log", space_id="nowhere")
+    assert result.failed and result["status"] == 404
+    assert "/s/nowhere/api/actions/connectors" in result["msg"]
+
+
+def test_401_with_kibanas_message_and_no_password_in_output(kibana, conn):
+    args = dict(conn, password="wrong-password-" + WEBHOOK_PASSWORD, name="x",
+                connector_type_id=".server-log")
+    result = run_module("kibana_connector", args)
+    assert result.failed and result["status"] == 401
+    assert "unable to authenticate user" in result["msg"]
+    assert WEBHOOK_PASSWORD not in json.dumps(result)
+
+
+@pytest.mark.parametrize("options,words", [
+    ({"name": "x", "secrets_update": "sometimes"}, "secrets_update"),
+    ({"connector_type_id": ".index"}, "one of the following is required: id, name"),
+    ({"name": "x", "config": "not-a-dict"}, "config"),
+    ({"name": "x", "state": "gone"}, "state"),
+    ({"name": "x", "kibana_url": "kibana.example.com"}, "kibana_url must start with http"),
+    ({"name": "x", "api_key": "an-api-key-value"}, "several authentication methods"),
+    ({"name": "x", "username": None, "password": None}, "no credentials"),
+    ({"name": "x", "request_timeout": "soon"}, "request_timeout"),
+])
+def test_bad_input_is_rejected_before_any_request(kibana, conn, options, words):
+    args = dict(conn)
+    args.update(options)
+    args = {k: v for k, v in args.items() if v is not None}
+    result = run_module("kibana_connector", args)
+    assert result.failed and words in result["msg"]
+    assert kibana.requests() == []
+
+
+def test_connection_from_environment_variables(kibana):
+    from tests.emulator.app import API_KEY, BEARER_TOKEN
+    for variables in ({"KIBANA_ENDPOINT": kibana.url, "KIBANA_API_KEY": API_KEY},
+                      {"KIBANA_URL": kibana.url, "KIBANA_BEARER_TOKEN": BEARER_TOKEN},
+                      {"KIBANA_URL": kibana.url, "KIBANA_USERNAME": "elastic",
+                       "KIBANA_PASSWORD": "changeme"}):
+        with environ(**variables):
+            result = run_module("kibana_connector",
+                                {"name": "env-made", "connector_type_id": ".server-log"})
+        assert not result.failed, result
+    assert len([c for c in kibana.api("GET", "/api/actions/connectors").json()
+                if c["name"] == "env-made"]) == 1
+
+
+# ------------------------------------------------------------------ info
+
+
+def test_info_by_id_name_type_and_all(kibana, run):
+    hook = run("kibana_connector", **WEBHOOK)["connector"]
+    run("kibana_connector", name="history", connector_type_id=".index", config={"index": "h"})
+    run("kibana_connector", name="elsewhere", connector_type_id=".index", config={"index": "h"},
+        space_id="ops")
+    kibana.clear_log()
+    by_id = run("kibana_connector_info", id=hook["id"])
+    assert [c["name"] for c in by_id["connectors"]] == ["ops-webhook"] and not by_id["changed"]
+    assert run("kibana_connector_info", id=str(uuid.uuid4()))["connectors"] == []
+    assert [c["id"] for c in run("kibana_connector_info", name="ops-webhook")["connectors"]] == [hook["id"]]
+    indexes = run("kibana_connector_info", connector_type_id=".index")["connectors"]
+    assert [c["name"] for c in indexes] == ["history"]
+    everything = run("kibana_connector_info")
+    assert {"ops-webhook", "history", "Slack #xyz"} <= {c["name"] for c in everything["connectors"]}
+    assert "elsewhere" not in {c["name"] for c in everything["connectors"]}
+    in_ops = run("kibana_connector_info", space_id="ops")["connectors"]
+    assert "elsewhere" in {c["name"] for c in in_ops}
+    assert kibana.writes() == []
+    for result in (by_id, everything):
+        assert_no_secret(result)
+        assert all("secrets" not in c for c in result["connectors"])
