@@ -1,0 +1,185 @@
+"""The shared client against the emulator: headers, paths, retries, errors, TLS."""
+
+import subprocess
+import threading
+import time
+
+import pytest
+from werkzeug.exceptions import NotFound
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+from werkzeug.serving import make_server
+
+from ansible_collections.stackops.kibana.plugins.module_utils._client import (
+    KibanaClient,
+    authorization_header,
+    space_path,
+)
+from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
+    KibanaApiError,
+    KibanaTransportError,
+)
+from tests.emulator.app import API_KEY, BEARER_TOKEN, Emulator
+from tests.emulator.server import EmulatorServer
+
+
+def client_for(url, **kwargs):
+    kwargs.setdefault("authorization", authorization_header("elastic", "changeme"))
+    return KibanaClient(url, backoff_factor=0.01, **kwargs)
+
+
+def test_space_path():
+    assert space_path("/api/actions/connectors", "default") == "/api/actions/connectors"
+    assert space_path("/api/actions/connectors", None) == "/api/actions/connectors"
+    assert space_path("/api/actions/connectors", "ops") == "/s/ops/api/actions/connectors"
+
+
+def test_headers_on_reads_and_writes(kibana):
+    client = client_for(kibana.url)
+    client.get("/api/actions/connectors")
+    client.post("/api/actions/connector", {"name": "h", "connector_type_id": ".server-log"})
+    read, write = kibana.requests()
+    assert read["status"] == 200 and write["status"] == 200  # the emulator refuses writes without kbn-xsrf
+
+
+@pytest.mark.parametrize("authorization", [
+    authorization_header(api_key=API_KEY),
+    authorization_header(bearer_token=BEARER_TOKEN),
+    authorization_header("elastic", "changeme"),
+])
+def test_every_auth_scheme(kibana, authorization):
+    assert isinstance(client_for(kibana.url, authorization=authorization).get("/api/actions/connectors"), list)
+
+
+def test_space_routing(kibana):
+    client = client_for(kibana.url, space_id="ops")
+    client.get("/api/actions/connectors")
+    client.get("/api/actions/connectors", space_id="default")
+    assert [r["path"] for r in kibana.requests()] == ["/s/ops/api/actions/connectors",
+                                                      "/api/actions/connectors"]
+
+
+def test_404_on_read_means_absent(kibana):
+    client = client_for(kibana.url)
+    assert client.get("/api/actions/connector/00000000-0000-4000-8000-000000000000", absent_ok=True) is None
+    with pytest.raises(KibanaApiError) as err:
+        client.get("/api/actions/connector/00000000-0000-4000-8000-000000000000")
+    assert err.value.status == 404
+    assert "Saved object [action/00000000-0000-4000-8000-000000000000] not found" in str(err.value)
+
+
+def test_both_error_shapes_give_kibanas_message(kibana):
+    client = client_for(kibana.url)
+    kibana.fault(method="GET", path="/api/status", status=404,
+                 body={"message": "exception list id: \"x\" does not exist", "status_code": 404})
+    with pytest.raises(KibanaApiError) as siem:
+        client.get("/api/status")
+    assert siem.value.kibana_message == 'exception list id: "x" does not exist'
+    with pytest.raises(KibanaApiError) as core:
+        client.post("/api/actions/connector", {"name": "x"})
+    assert str(core.value) == ("POST /api/actions/connector returned HTTP 400: [request body."
+                               "connector_type_id]: expected value of type [string] but got [undefined]")
+
+
+@pytest.mark.parametrize("status", [429, 502, 503, 504])
+def test_idempotent_requests_are_retried(kibana, status):
+    kibana.fault(method="GET", path="/api/actions/connectors", status=status, count=2)
+    assert isinstance(client_for(kibana.url).get("/api/actions/connectors"), list)
+    assert [r["status"] for r in kibana.requests()] == [status, status, 200]
+
+
+def test_retries_are_bounded(kibana):
+    kibana.fault(method="PUT", path="/api/actions/connector/", status=503, count=10)
+    with pytest.raises(KibanaApiError) as err:
+        client_for(kibana.url).put("/api/actions/connector/abc", {"name": "x"})
+    assert err.value.status == 503
+    assert len(kibana.requests()) == 4  # the first try and three retries
+
+
+def test_retry_after_is_honoured(kibana):
+    kibana.fault(method="GET", path="/api/actions/connectors", status=429, headers={"Retry-After": "1"})
+    started = time.monotonic()
+    client_for(kibana.url).get("/api/actions/connectors")
+    assert time.monotonic() - started >= 0.9
+    assert [r["status"] for r in kibana.requests()] == [429, 200]
+
+
+def test_post_is_never_retried_blindly(kibana):
+    kibana.fault(method="POST", path="/api/actions/connector", status=503)
+    with pytest.raises(KibanaApiError):
+        client_for(kibana.url).post("/api/actions/connector", {"name": "x", "connector_type_id": ".server-log"})
+    assert len(kibana.requests()) == 1
+
+
+def test_non_json_body_is_a_clear_error(kibana):
+    kibana.fault(method="GET", path="/api/actions/connectors", malformed=True, status=200)
+    with pytest.raises(KibanaTransportError) as err:
+        client_for(kibana.url).get("/api/actions/connectors")
+    assert "not JSON (text/html" in str(err.value)
+    kibana.fault(method="GET", path="/api/actions/connectors", malformed=True, status=500)
+    with pytest.raises(KibanaApiError) as err:
+        client_for(kibana.url).get("/api/actions/connectors")
+    assert "non-JSON error body (text/html" in str(err.value) and "502 Bad Gateway" in str(err.value)
+
+
+def test_dropped_connection_on_create_is_reread_before_retrying(kibana, run):
+    """The engine looks the object up again rather than POSTing twice."""
+    kibana.fault(method="POST", path="/api/actions/connector$", drop=True)
+    result = run("kibana_connector", name="dropped", connector_type_id=".server-log")
+    assert result["changed"] and not result.failed
+    posts = [r for r in kibana.requests() if r["method"] == "POST"]
+    assert len(posts) == 2  # the dropped one (nothing stored) and one more after a re-read
+    assert [r["method"] for r in kibana.requests()] == ["GET", "POST", "GET", "POST"]
+
+
+def test_connection_refused_is_a_clean_error():
+    with pytest.raises(KibanaTransportError) as err:
+        KibanaClient("http://127.0.0.1:9", authorization="Basic x", retries=0).get("/api/status")
+    assert "GET /api/status failed: connection error" in str(err.value)
+
+
+def test_base_path_behind_a_proxy_is_kept():
+    """Kibana at https://host/kibana: the space prefix goes after the base path."""
+    emulator = Emulator()
+    emulator.spaces["ops"] = {"id": "ops", "name": "ops", "disabledFeatures": []}
+    app = DispatcherMiddleware(NotFound(), {"/kibana": emulator})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = "http://127.0.0.1:%d/kibana/" % server.server_port
+        client = client_for(url, space_id="ops")
+        assert client.get("/api/actions/connectors") is not None
+        assert client.get("/api/status", space_id="default")["version"]["number"] == "9.4.0"
+        assert [e["path"] for e in emulator.log] == ["/s/ops/api/actions/connectors", "/api/status"]
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def tls_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    server = EmulatorServer(tls_cert=str(cert), tls_key=str(key)).start()
+    yield server, str(cert)
+    server.stop()
+
+
+def test_tls_is_verified_by_default(tls_server):
+    server, cert = tls_server
+    with pytest.raises(KibanaTransportError) as err:
+        client_for(server.url, retries=0).get("/api/status")
+    assert "TLS error" in str(err.value) and "CERTIFICATE_VERIFY_FAILED" in str(err.value)
+    assert client_for(server.url, ca_path=cert).get("/api/status")["version"]["number"]
+    assert client_for(server.url, validate_certs=False).get("/api/status")["version"]["number"]
+
+
+def test_secrets_are_redacted_from_error_messages(kibana):
+    secret = "do-not-show-this-token"
+    kibana.fault(method="GET", path="/api/status", status=400,
+                 body={"statusCode": 400, "error": "Bad Request", "message": "bad token " + secret})
+    with pytest.raises(KibanaApiError) as err:
+        client_for(kibana.url, secret_values=[secret]).get("/api/status")
+    assert secret not in str(err.value) and "bad token ********" in str(err.value)
