@@ -32,12 +32,13 @@ options:
   api_key:
     description:
       - An Elasticsearch API key in its encoded form (the C(encoded) value Elasticsearch returns
-        when the key is created), sent as C(Authorization: ApiKey <key>).
+        when the key is created), sent in the C(Authorization) header with the C(ApiKey) scheme.
       - If not set, the value of the E(KIBANA_API_KEY) environment variable is used.
     type: str
   bearer_token:
     description:
-      - An Elasticsearch access token or service account token, sent as C(Authorization: Bearer <token>).
+      - An Elasticsearch access token or service account token, sent in the C(Authorization)
+        header with the C(Bearer) scheme.
       - If not set, the value of the E(KIBANA_BEARER_TOKEN) environment variable is used.
     type: str
   validate_certs:
@@ -66,7 +67,7 @@ options:
 notes:
   - All modules of this collection are in the action group C(stackops.kibana.kibana), so the
     connection options can be set once with C(module_defaults) using C(group/stackops.kibana.kibana).
-  - Requests are sent with C(kbn-xsrf) and C(elastic-api-version: 2023-10-31) headers.
+  - Requests carry the C(kbn-xsrf) header and the C(elastic-api-version) header set to C(2023-10-31).
 requirements:
   - requests (on the host that runs the module, normally the controller)
 '''

@@ -14,7 +14,7 @@ version_added: 0.1.0
 description:
   - Create, update and delete Kibana action connectors (C(/api/actions/connector)) in a space.
   - Idempotent. Only the options you set are compared; the defaults Kibana adds to a connector's
-    C(config) (for example C(method: post) on C(.webhook)) never cause a change, and nothing is
+    C(config) (for example C(method=post) on C(.webhook)) never cause a change, and nothing is
     sent when nothing differs.
   - Secrets are write-only in Kibana and cannot be compared. They are sent when the connector is
     created, when Kibana reports them missing (C(is_missing_secrets), for example after a saved
@@ -23,10 +23,11 @@ description:
   - Preconfigured connectors (from C(kibana.yml)) and system connectors cannot be updated or
     deleted; the module fails with a clear message when asked to.
 author:
-  - stackops.kibana developers
+  - stackops.kibana developers (@stackops)
 extends_documentation_fragment:
   - stackops.kibana.connection
   - stackops.kibana.connection.SPACE
+  - stackops.kibana.attributes
 attributes:
   check_mode:
     support: full
@@ -48,8 +49,8 @@ options:
     description:
       - The connector type, for example V(.webhook), V(.index), V(.server-log), V(.email),
         V(.slack), V(.slack_api), V(.pagerduty).
-      - Required to create a connector. Kibana cannot change the type of an existing connector:
-        a different value fails unless O(recreate=true).
+      - Required to create a connector. Kibana cannot change the type of an existing connector,
+        so a different value fails unless O(recreate=true).
     type: str
   config:
     description:

@@ -15,16 +15,12 @@ description:
   - Read one connector by id or name, or every connector of a space (optionally of one type),
     including preconfigured and system connectors. Secrets are never returned.
 author:
-  - stackops.kibana developers
+  - stackops.kibana developers (@stackops)
 extends_documentation_fragment:
   - stackops.kibana.connection
   - stackops.kibana.connection.SPACE
-attributes:
-  check_mode:
-    support: full
-    details: The module only reads.
-  diff_mode:
-    support: none
+  - stackops.kibana.attributes
+  - stackops.kibana.attributes.INFO_MODULE
 options:
   id:
     description: The id of the connector to read. An unknown id returns an empty list.

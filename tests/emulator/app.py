@@ -209,7 +209,7 @@ class Emulator:
 
     def _authenticate(self, request):
         header = request.headers.get("Authorization", "")
-        scheme, _, value = header.partition(" ")
+        scheme, _sep, value = header.partition(" ")
         scheme = scheme.lower()
         user = USERNAME
         if scheme == "basic":
@@ -217,7 +217,7 @@ class Emulator:
                 decoded = base64.b64decode(value).decode()
             except (ValueError, UnicodeDecodeError):
                 decoded = ""
-            user, _, password = decoded.partition(":")
+            user, _sep, password = decoded.partition(":")
             if user == USERNAME and password == PASSWORD:
                 return
         elif scheme == "apikey" and value == API_KEY:
@@ -302,7 +302,7 @@ class Emulator:
         return self._json_response(status, payload)
 
     def _ctl_requests(self, call):
-        return copy.deepcopy([e for e in self.log])
+        return copy.deepcopy(self.log)
 
     def _ctl_clear_requests(self, call):
         self.log = []

@@ -177,7 +177,7 @@ def test_caller_chosen_id(kibana, run):
 def test_ambiguous_name_fails_with_the_ids(kibana, run):
     ids = [kibana.api("POST", "/api/actions/connector",
                       {"name": "twin", "connector_type_id": ".server-log"}).json()["id"]
-           for _ in range(2)]
+           for _twin in range(2)]
     kibana.clear_log()
     result = run("kibana_connector", name="twin", connector_type_id=".server-log")
     assert result.failed
