@@ -165,6 +165,26 @@ class KibanaClient(object):
             raise KibanaApiError(method, path, response.status_code, message, body)
         return body
 
+    def pages(self, api_path, params=None, page_param="page", size_param="per_page", size=100,
+              items_key="data", space_id=None, first_page=1):
+        """Every item of a paginated _find/list endpoint (each family names its parameters and
+        envelope differently: per_page/perPage/pageSize, data/items)."""
+        query = dict(params or {})
+        page = first_page
+        seen = 0
+        while True:
+            query[page_param] = page
+            query[size_param] = size
+            body = self.get(api_path, params=query, space_id=space_id) or {}
+            items = body.get(items_key) or []
+            for item in items:
+                yield item
+            seen += len(items)
+            total = body.get("total")
+            if not items or len(items) < size or (total is not None and seen >= total):
+                return
+            page += 1
+
     def get(self, api_path, params=None, space_id=None, absent_ok=False):
         return self.request("GET", api_path, params=params, space_id=space_id, absent_ok=absent_ok)
 

@@ -56,6 +56,8 @@ class Resource(object):
         self.client = client
         self.params = params
         self.warnings = []
+        #: extra keys for the module result (counts, agents reached, ...), set by the family
+        self.extras = {}
 
     # ------------------------------------------------------------ hooks
 
@@ -211,6 +213,7 @@ def ensure(resource, state="present", check_mode=False, diff_mode=False):
                     _verify(resource, desired, after)
 
     result[resource.name] = resource.output(after) if after is not None else {}
+    result.update(resource.extras)
     if diff_mode:
         result["diff"] = _diff(resource, before, after, secrets)
     if resource.warnings:

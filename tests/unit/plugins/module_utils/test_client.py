@@ -183,3 +183,15 @@ def test_secrets_are_redacted_from_error_messages(kibana):
     with pytest.raises(KibanaApiError) as err:
         client_for(kibana.url, secret_values=[secret]).get("/api/status")
     assert secret not in str(err.value) and "bad token ********" in str(err.value)
+
+
+def test_pages_reads_every_page(kibana):
+    """Three pages served by the emulator's fault injector (a status-200 canned body)."""
+    client = client_for(kibana.url)
+    for page, items in ((1, [1, 2]), (2, [3, 4]), (3, [5])):
+        kibana.fault(method="GET", path="/api/paged$", status=200,
+                     body={"data": items, "page": page, "per_page": 2, "total": 5})
+    assert list(client.pages("/api/paged", size=2)) == [1, 2, 3, 4, 5]
+    queries = [r["query"] for r in kibana.requests()]
+    assert queries == [{"page": "1", "per_page": "2"}, {"page": "2", "per_page": "2"},
+                       {"page": "3", "per_page": "2"}]
