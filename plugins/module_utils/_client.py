@@ -177,8 +177,7 @@ class KibanaClient(object):
             query[size_param] = size
             body = self.get(api_path, params=query, space_id=space_id) or {}
             items = body.get(items_key) or []
-            for item in items:
-                yield item
+            yield from items
             seen += len(items)
             total = body.get("total")
             if not items or len(items) < size or (total is not None and seen >= total):

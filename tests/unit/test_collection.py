@@ -1,7 +1,6 @@
 """The collection's metadata and the example playbooks, end to end through ansible-playbook."""
 
 import os
-import pathlib
 import re
 import subprocess
 import sys
@@ -42,7 +41,7 @@ def playbook(url, playbook_path):
     bindir = os.path.dirname(sys.executable)
     done = subprocess.run([os.path.join(bindir, "ansible-playbook"), "-i", "localhost,", "-c",
                            "local", str(playbook_path)], env=env, capture_output=True, text=True,
-                          timeout=600)
+                          timeout=600, check=False)
     recap = re.search(r"^localhost\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)",
                       done.stdout, re.M)
     assert recap, done.stdout + done.stderr
