@@ -17,7 +17,7 @@ import zoneinfo
 
 from ..app import USERNAME, Family, new_id, now_iso
 from ..errors import KibanaError, bad_request, saved_object_conflict, saved_object_not_found
-from ..schema import UNDEFINED, Field, check_object, type_name
+from ..schema import UNDEFINED, Field, body_or_empty, check_object
 from .connectors import UUID
 
 SO_TYPE = "alert"
@@ -41,8 +41,10 @@ class Literal(Field):
         self.value = value
 
     def check(self, value, where):
+        if value is UNDEFINED and self.required:
+            raise bad_request(f"[{where}]: expected value to equal [{self.value}]")
         if value is UNDEFINED or (value is None and self.nullable):
-            return super().check(value, where)
+            return value
         if value != self.value or isinstance(value, bool) != isinstance(self.value, bool):
             raise bad_request(f"[{where}]: expected value to equal [{self.value}]")
         return value
@@ -1134,7 +1136,7 @@ class AlertingRules(Family):
             return None
         return entry["connector"]
 
-    def _actions(self, space, rule_type, body, previous=()):
+    def _actions(self, space, rule_type, body):
         """Actions as stored: connector resolved (connector_type_id), uuid kept or generated,
         and Kibana's validateActions checks (all its problems reported in one 400)."""
         actions = body["actions"]
@@ -1148,9 +1150,10 @@ class AlertingRules(Family):
                 raise bad_request(f"Failed to load action {connector_id} (404): Saved object "
                                   f"[action/{connector_id}] not found")
             connectors[connector_id] = connector
-        known_uuids = {a.get("uuid") for a in previous}
         out = []
         for action in actions:
+            # A sent uuid is kept; a missing one is generated (so resending actions without
+            # their uuids renews them, hazard 7).
             item = {"id": action["id"], "uuid": action.get("uuid") or new_id(),
                     "group": action["group"], "params": action["params"]}
             if "frequency" in action:
@@ -1161,7 +1164,6 @@ class AlertingRules(Family):
                 item["use_alert_data_for_template"] = action["use_alert_data_for_template"]
             item["connector_type_id"] = connectors[action["id"]]["connector_type_id"]
             out.append(item)
-        del known_uuids  # a sent uuid is kept whether or not the rule had it [unverified]
 
         errors = []
         if len({a["uuid"] for a in out}) < len(out):
@@ -1232,7 +1234,7 @@ class AlertingRules(Family):
 
     def create(self, call):
         version = self._version()
-        body = check_object(call.body if call.body is not None else {}, body_fields(version, True))
+        body = check_object(body_or_empty(call.body), body_fields(version, True))
         rule_id = call.args.get("rule_id")
         rule_type = self._rule_type(body["rule_type_id"])
         if body["consumer"] not in rule_type.consumers:
@@ -1279,12 +1281,12 @@ class AlertingRules(Family):
 
     def update(self, call):
         version = self._version()
-        body = check_object(call.body if call.body is not None else {}, body_fields(version, False))
+        body = check_object(body_or_empty(call.body), body_fields(version, False))
         entry = self._entry(call)
         rule = entry["rule"]
         rule_type = self._rule_type(rule["rule_type_id"])
         params = rule_type.params(body["params"])
-        actions = self._actions(call.space, rule_type, body, previous=rule["actions"])
+        actions = self._actions(call.space, rule_type, body)
         # The key is regenerated as the caller on every update of an enabled rule (hazard 6);
         # updating a disabled rule drops it, as create does for a disabled rule.
         api_key = (self._api_key(call, "updating") if rule["enabled"]
@@ -1379,7 +1381,7 @@ class AlertingRules(Family):
 
     def snooze(self, call):
         self._snooze_supported()
-        body = check_object(call.body if call.body is not None else {}, {
+        body = check_object(body_or_empty(call.body), {
             "schedule": Field("object", required=True, fields={
                 "custom": Field("object", fields=SCHEDULE_FIELDS)})})
         custom = body["schedule"].get("custom")
