@@ -13,7 +13,8 @@ import fnmatch
 import re
 
 from ..app import USERNAME, Family, new_id, now_iso
-from ..errors import KibanaError, bad_request, not_found, saved_object_conflict, saved_object_not_found
+from ..errors import (KibanaError, bad_request, not_found, saved_object_conflict,
+                      saved_object_not_found)
 from ..schema import UNDEFINED, Field, check_object, type_name
 
 TWO_WEEKS = 1209600
@@ -23,8 +24,10 @@ EMPTY_ID_REJECTED_SINCE = (9, 3)  # tf issue #3923: `"id": ""` fails on 9.3.x
 ALL_SPACES = "*"
 DEFAULT_OUTPUT = {"id": "fleet-default-output", "name": "default"}
 INVALID_NAMESPACE_CHARACTERS = re.compile(r'[*\\/?"<>|\s,#:-]+')
-DELETE_WITH_AGENTS = "Cannot delete an agent policy that is assigned to any active or inactive agents"
-PER_PAGE_LIMIT = "perPage should be less or equal to 100 when fetching full policies or agent count."
+DELETE_WITH_AGENTS = ("Cannot delete an agent policy that is assigned to any active or inactive "
+                      "agents")
+PER_PAGE_LIMIT = ("perPage should be less or equal to 100 when fetching full policies or agent "
+                  "count.")
 
 # Packages the emulator can attach (title, version); others get their name as title.
 PACKAGES = {
@@ -230,7 +233,8 @@ COPY_FIELDS = {"name": Field("string", required=True, validate=_min_length),
 DELETE_FIELDS = {"agentPolicyId": Field("string", required=True), "force": Field("boolean")}
 BULK_GET_FIELDS = {
     "ids": Field("array", required=True, items=Field("string"),
-                 validate=lambda ids: None if ids else "array size is [0], but cannot be smaller than [1]"),
+                 validate=lambda ids: None if ids else
+                 "array size is [0], but cannot be smaller than [1]"),
     "ignoreMissing": Field("boolean"),
     "full": Field("boolean"),
 }
@@ -830,7 +834,6 @@ class FleetAgentPolicies(Family):
         # [unverified what Kibana does with a different one].
         data.pop("id", None)
         user = self._username(call)
-        entry = self.policies.get(policy_id)
         spaces = [call.space]
 
         new_spaces = data.get("space_ids")
@@ -865,8 +868,7 @@ class FleetAgentPolicies(Family):
             for package_policy in self._packages_of(policy_id):
                 if "spaceIds" in package_policy:
                     package_policy["spaceIds"] = list(spaces)
-        data.pop("space_ids", None)
-        data.pop("has_fleet_server", None)  # a create-time hint
+        data.pop("space_ids", None)  # saved-object namespaces, not an attribute
         # A partial update: keys not sent keep their stored value (send null to clear an id).
         attributes.update(data)
         self._touch(entry, user, bump=bump)
@@ -1023,6 +1025,8 @@ class FleetAgentPolicies(Family):
         if space not in self.emulator.spaces:
             raise bad_request(f"unknown space {space}")
         agents = body.pop("agents", 0)
+        if not isinstance(agents, int) or isinstance(agents, bool) or agents < 0:
+            raise bad_request("agents must be a non-negative integer")
         packages = body.pop("package_policies", [])
         space_ids = body.pop("space_ids", None) or [space]
         for key in ("version", "unprivileged_agents", "fips_agents"):
@@ -1042,14 +1046,17 @@ class FleetAgentPolicies(Family):
         }
         attributes.update(body)
         attributes["id"] = policy_id
-        entry = {"attributes": attributes, "space_ids": list(space_ids), "agents": int(agents),
+        entry = {"attributes": attributes, "space_ids": list(space_ids), "agents": agents,
                  "seq": self._next_seq()}
         self.policies[policy_id] = entry
         for package in packages:
             if isinstance(package, str):
                 self._new_package_policy(entry, package, user="system")
-            else:
-                name = package.get("package")
-                name = name.get("name") if isinstance(name, dict) else name
-                self._new_package_policy(entry, name, name=package.get("name"), user="system")
+                continue
+            package_name = package.get("package") if isinstance(package, dict) else None
+            if isinstance(package_name, dict):
+                package_name = package_name.get("name")
+            if not isinstance(package_name, str):
+                raise bad_request("package_policies: package names or {\"package\": name}")
+            self._new_package_policy(entry, package_name, name=package.get("name"), user="system")
         return {"item": self._render(entry, package_policies="full")}

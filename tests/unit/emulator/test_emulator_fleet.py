@@ -75,11 +75,13 @@ def test_duplicate_name_409_with_kibanas_message(kibana):
 
 
 @pytest.mark.parametrize("field, value, message", [
-    ("conformance_unknown", True, "[request body.conformance_unknown]: definition for this key is missing"),
+    ("conformance_unknown", True,
+     "[request body.conformance_unknown]: definition for this key is missing"),
     ("namespace", "Prod", "[request body.namespace]: Namespace must be lowercase"),
     ("namespace", "a-b", "[request body.namespace]: Namespace contains invalid characters"),
     ("name", " ", "[request body.name]: Invalid empty string"),
-    ("inactivity_timeout", -1, "[request body.inactivity_timeout]: Value must be equal to or greater than [0]."),
+    ("inactivity_timeout", -1,
+     "[request body.inactivity_timeout]: Value must be equal to or greater than [0]."),
     ("overrides", {"inputs": {}}, "[request body.overrides]: inputs overrides is not allowed"),
 ])
 def test_create_body_is_strict(kibana, field, value, message):
@@ -88,7 +90,8 @@ def test_create_body_is_strict(kibana, field, value, message):
 
 def test_name_and_namespace_are_required(kibana):
     resp = kibana.api("POST", POLICIES, {"name": "x"})
-    assert error(resp, 400) == "[request body.namespace]: expected value of type [string] but got [undefined]"
+    assert error(resp, 400) == ("[request body.namespace]: expected value of type [string] but "
+                                "got [undefined]")
 
 
 def test_sys_monitoring_adds_a_system_package_policy(kibana):
@@ -243,14 +246,16 @@ def test_preconfigured_policy_can_be_deleted(kibana):
 
 
 def test_copy(kibana):
-    source = item(create(kibana, name="source", inactivity_timeout=600, params={"sys_monitoring": "true"}))
+    source = item(create(kibana, name="source", inactivity_timeout=600,
+                         params={"sys_monitoring": "true"}))
     copied = item(kibana.api("POST", f"{POLICIES}/{source['id']}/copy", {"name": "copy"}))
     assert copied["id"] != source["id"] and copied["name"] == "copy"
     assert copied["inactivity_timeout"] == 600 and copied["revision"] == 2
     assert copied["package_policies"][0]["name"] == "system-1 (copy)"
     error(kibana.api("POST", f"{POLICIES}/{source['id']}/copy", {"name": "source"}), 409)
     message = error(kibana.api("POST", f"{POLICIES}/{source['id']}/copy", {"name": ""}), 400)
-    assert message == "[request body.name]: value has length [0] but it must have a minimum length of [1]."
+    assert message == ("[request body.name]: value has length [0] but it must have a minimum "
+                       "length of [1].")
 
 
 def test_delete_refused_while_agents_are_enrolled(kibana):

@@ -1,0 +1,362 @@
+"""The emulator's alerting rules family (kibana-api/alerting-rules.md), beyond what the shared
+conformance suite checks: version gates, injected defaults, actions, _find, snoozes."""
+
+import base64
+import datetime
+
+import pytest
+import requests
+
+RULE = "/api/alerting/rule"
+FIND = "/api/alerting/rules/_find"
+THRESHOLD = {"index": ["logs-*"], "timeField": "@timestamp", "timeWindowSize": 5,
+             "timeWindowUnit": "m", "thresholdComparator": ">", "threshold": [10]}
+API_KEY = base64.b64encode(b"emulator-key-id:emulator-key-secret").decode()
+
+
+def body(name="rule", **fields):
+    out = {"name": name, "rule_type_id": ".index-threshold", "consumer": "stackAlerts",
+           "schedule": {"interval": "1m"}, "params": dict(THRESHOLD)}
+    out.update(fields)
+    return out
+
+
+def create(kibana, space=None, rule_id=None, **fields):
+    resp = kibana.api("POST", RULE + (f"/{rule_id}" if rule_id else ""), body(**fields),
+                      space=space)
+    assert resp.status_code == 200, resp.text
+    return resp.json()
+
+
+def connector(kibana, space=None):
+    resp = kibana.api("POST", "/api/actions/connector", {
+        "name": "log", "connector_type_id": ".index", "config": {"index": "x"}}, space=space)
+    assert resp.status_code == 200, resp.text
+    return resp.json()["id"]
+
+
+def action(connector_id, group="threshold met", **fields):
+    out = {"id": connector_id, "group": group, "params": {},
+           "frequency": {"summary": False, "notify_when": "onActiveAlert"}}
+    out.update(fields)
+    return out
+
+
+def error(resp, status):
+    assert resp.status_code == status, resp.text
+    return resp.json()["message"]
+
+
+def with_api_key(kibana, method, path, json):
+    """A call authenticated with the emulator's API key (the fixture's session uses basic)."""
+    session = requests.Session()
+    session.trust_env = False
+    return session.request(method, kibana.url + path, json=json,
+                           headers={"kbn-xsrf": "t", "Authorization": f"ApiKey {API_KEY}"})
+
+
+def iso(moment):
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+# --------------------------------------------------------------------------- create
+
+
+def test_index_threshold_gets_agg_defaults_and_server_fields(kibana):
+    params = {k: v for k, v in THRESHOLD.items()}
+    rule = create(kibana, params=params)
+    assert rule["params"] == dict(THRESHOLD, aggType="count", groupBy="all")
+    assert rule["throttle"] is None and rule["notify_when"] is None
+    assert rule["api_key_owner"] == "elastic" and rule["api_key_created_by_user"] is False
+    assert rule["scheduled_task_id"] == rule["id"]
+    assert rule["execution_status"] == {"status": "pending",
+                                        "last_execution_date": rule["created_at"]}
+    assert "next_run" not in rule and "last_run" not in rule and "snooze_schedule" not in rule
+
+
+def test_disabled_rule_has_no_api_key_and_no_task(kibana):
+    rule = create(kibana, enabled=False)
+    assert rule["api_key_owner"] is None and rule["api_key_created_by_user"] is None
+    assert "scheduled_task_id" not in rule
+
+
+def test_esql_example_of_the_reference_page(kibana):
+    """The ES|QL create example: its action frequency has no throttle (it defaults to null) and
+    aggType/groupBy/excludeHitsFromPreviousRun come back injected."""
+    server_log = kibana.api("POST", "/api/actions/connector", {
+        "name": "log", "connector_type_id": ".server-log"}).json()["id"]
+    rule = create(kibana, rule_type_id=".es-query", schedule={"interval": "1d"}, params={
+        "size": 0, "esqlQuery": {"esql": "FROM logs | LIMIT 10"}, "threshold": [0],
+        "timeField": "@timestamp", "searchType": "esqlQuery", "timeWindowSize": 1,
+        "timeWindowUnit": "d", "thresholdComparator": ">"}, actions=[
+        {"id": server_log, "group": "query matched", "params": {"level": "info"},
+         "frequency": {"summary": False, "notify_when": "onActiveAlert"}}])
+    assert rule["params"]["aggType"] == "count" and rule["params"]["groupBy"] == "all"
+    assert rule["params"]["excludeHitsFromPreviousRun"] is True
+    [sent] = rule["actions"]
+    assert sent["frequency"] == {"summary": False, "notify_when": "onActiveAlert",
+                                 "throttle": None}
+    assert sent["connector_type_id"] == ".server-log" and sent["uuid"]
+
+
+@pytest.mark.parametrize("params, message", [
+    ({}, "params invalid: [index]: expected at least one defined value but got [undefined]"),
+    (dict(THRESHOLD, extra=1), "params invalid: [extra]: definition for this key is missing"),
+    (dict(THRESHOLD, aggType="avg"),
+     'params invalid: [aggField]: must have a value when [aggType] is "avg"'),
+    (dict(THRESHOLD, thresholdComparator="between"),
+     'params invalid: [threshold]: must have two elements for the "between" comparator'),
+])
+def test_index_threshold_params_are_validated(kibana, params, message):
+    assert error(kibana.api("POST", RULE, body(params=params)), 400) == message
+
+
+def test_es_query_search_type_decides_which_keys_are_allowed(kibana):
+    params = {"size": 1, "timeWindowSize": 1, "timeWindowUnit": "m", "threshold": [0],
+              "thresholdComparator": ">", "searchType": "esqlQuery", "timeField": "t",
+              "esqlQuery": {"esql": "FROM x"}, "index": ["x"]}
+    message = error(kibana.api("POST", RULE, body(rule_type_id=".es-query", params=params)), 400)
+    assert message == "params invalid: [index]: a value wasn't expected to be present"
+
+
+def test_custom_threshold_keeps_unknown_params(kibana):
+    params = {"criteria": [{"comparator": ">", "threshold": [1], "timeSize": 1, "timeUnit": "m",
+                            "metrics": [{"name": "A", "aggType": "count"}]}],
+              "searchConfiguration": {"index": "logs-*", "query": {"query": "", "language": "kuery"}},
+              "customKey": "kept"}
+    rule = create(kibana, rule_type_id="observability.rules.custom_threshold", consumer="logs",
+                  params=params)
+    assert rule["params"] == params
+
+
+def test_unknown_rule_type_and_unauthorized_consumer(kibana):
+    assert error(kibana.api("POST", RULE, body(rule_type_id="nope")), 400) == \
+        'Rule type "nope" is not registered.'
+    assert error(kibana.api("POST", RULE, body(consumer="siem")), 403) == \
+        'Unauthorized by "siem" to create ".index-threshold" rule'
+
+
+def test_rule_types_list_the_registry(kibana):
+    types = {t["id"]: t for t in kibana.api("GET", "/api/alerting/rule_types").json()}
+    assert {".es-query", ".index-threshold", "observability.rules.custom_threshold"} <= set(types)
+    groups = [g["id"] for g in types[".index-threshold"]["action_groups"]]
+    assert groups == ["threshold met", "recovered"]
+
+
+# --------------------------------------------------------------------------- actions
+
+
+def test_unknown_or_other_space_connector_is_400(kibana):
+    elsewhere = connector(kibana, space="ops")
+    for connector_id in ("missing", elsewhere):
+        message = error(kibana.api("POST", RULE, body(actions=[action(connector_id)])), 400)
+        assert message == (f"Failed to load action {connector_id} (404): Saved object "
+                           f"[action/{connector_id}] not found")
+
+
+def test_action_problems_are_reported_together(kibana):
+    connector_id = connector(kibana)
+    actions = [action(connector_id, group="nope"),
+               {"id": connector_id, "group": "threshold met", "params": {}},
+               action(connector_id, frequency={"summary": False, "notify_when":
+                                               "onThrottleInterval", "throttle": "10s"})]
+    message = error(kibana.api("POST", RULE, body(actions=actions)), 400)
+    assert message == ("Failed to validate actions due to the following 3 errors:\n"
+                       "- Invalid action groups: nope\n"
+                       "- Actions missing frequency parameters: threshold met\n"
+                       "- Action frequency cannot be shorter than the schedule interval of 1m: "
+                       "threshold met (10s)")
+
+
+def test_rule_level_notify_when_excludes_action_frequency(kibana):
+    connector_id = connector(kibana)
+    message = error(kibana.api("POST", RULE, body(notify_when="onActiveAlert",
+                                                 actions=[action(connector_id)])), 400)
+    assert "Cannot specify per-action frequency params" in message
+    plain = {"id": connector_id, "group": "threshold met", "params": {}}
+    rule = create(kibana, notify_when="onActiveAlert", actions=[plain])
+    assert "frequency" not in rule["actions"][0]
+
+
+def test_missing_group_and_missing_secrets(kibana):
+    connector_id = connector(kibana)
+    assert error(kibana.api("POST", RULE, body(actions=[{"id": connector_id}])), 400) == \
+        f"Group is not defined in action {connector_id}"
+    kibana.control("POST", f"/connectors/{connector_id}/missing_secrets")
+    message = error(kibana.api("POST", RULE, body(actions=[action(connector_id)])), 400)
+    assert message.endswith("Invalid connectors: log")
+
+
+def test_referenced_by_count_and_space_deletion(kibana):
+    connector_id = connector(kibana, space="ops")
+    create(kibana, space="ops", actions=[action(connector_id), action(connector_id)])
+    listed = kibana.api("GET", "/api/actions/connectors", space="ops").json()
+    assert [c["referenced_by_count"] for c in listed if c["id"] == connector_id] == [1]
+    kibana.api("DELETE", "/api/spaces/space/ops")
+    assert kibana.emulator.store("alerting_rules") == {}
+
+
+# --------------------------------------------------------------------------- update
+
+
+def test_revision_bumps_only_on_definition_changes(kibana):
+    connector_id = connector(kibana)
+    rule = create(kibana, tags=["a"], actions=[action(connector_id)])
+    uuid = rule["actions"][0]["uuid"]
+    same = {"name": rule["name"], "tags": ["a"], "schedule": {"interval": "1m"},
+            "params": dict(THRESHOLD), "actions": [action(connector_id, uuid=uuid)]}
+    updated = kibana.api("PUT", f"{RULE}/{rule['id']}", same).json()
+    assert updated["revision"] == 0 and updated["actions"][0]["uuid"] == uuid
+    changed = kibana.api("PUT", f"{RULE}/{rule['id']}", dict(same, tags=["b"])).json()
+    assert changed["revision"] == 1
+    kibana.api("POST", f"{RULE}/{rule['id']}/_disable")
+    kibana.api("POST", f"{RULE}/{rule['id']}/_mute_all")
+    assert kibana.api("GET", f"{RULE}/{rule['id']}").json()["revision"] == 1
+
+
+def test_rule_level_throttle_is_sticky(kibana):
+    rule = create(kibana, throttle="1h")
+    assert rule["notify_when"] == "onThrottleInterval"
+    update = {"name": "r", "schedule": {"interval": "1m"}, "params": dict(THRESHOLD),
+              "throttle": None}
+    assert kibana.api("PUT", f"{RULE}/{rule['id']}", update).json()["throttle"] == "1h"
+
+
+def test_update_rekeys_as_the_caller(kibana):
+    rule = create(kibana)
+    resp = with_api_key(kibana, "PUT", f"{RULE}/{rule['id']}", {
+        "name": "r", "schedule": {"interval": "1m"}, "params": dict(THRESHOLD)})
+    assert resp.json()["api_key_created_by_user"] is True
+
+
+# --------------------------------------------------------------------------- state changes
+
+
+def test_enable_disable_mute(kibana):
+    rule = create(kibana, enabled=False)
+    path = f"{RULE}/{rule['id']}"
+    assert kibana.api("POST", path + "/_enable").status_code == 204
+    got = kibana.api("GET", path).json()
+    assert got["enabled"] and got["api_key_owner"] == "elastic"
+    assert got["scheduled_task_id"] == rule["id"] and got["next_run"]
+    assert kibana.api("POST", path + "/_disable", {"untrack": True}).status_code == 204
+    assert kibana.api("GET", path).json()["next_run"] is None
+    assert "untrack2" in error(kibana.api("POST", path + "/_disable", {"untrack2": 1}), 400)
+    kibana.api("POST", path + "/alert/host-1/_mute")
+    kibana.api("POST", path + "/alert/host-1/_mute")
+    assert kibana.api("GET", path).json()["muted_alert_ids"] == ["host-1"]
+    kibana.api("POST", path + "/_mute_all")
+    got = kibana.api("GET", path).json()
+    assert got["mute_all"] is True and got["muted_alert_ids"] == []
+
+
+def test_emulated_run_sets_run_fields(kibana):
+    rule = create(kibana)
+    ran = kibana.control("POST", f"/rules/{rule['id']}/run",
+                         {"outcome": "succeeded", "alerts": {"active": 2, "new": 2}})
+    assert ran["execution_status"]["status"] == "active"
+    assert ran["last_run"]["alerts_count"]["active"] == 2 and ran["next_run"]
+    assert ran["monitoring"]["run"]["calculated_metrics"]["success_ratio"] == 1
+
+
+# --------------------------------------------------------------------------- _find
+
+
+@pytest.fixture
+def three(kibana):
+    return [create(kibana, name="Alpha one", tags=["t1"]),
+            create(kibana, name="beta-two", tags=["t2"], enabled=False),
+            create(kibana, name="gamma alpha", tags=["t1", "t3"])]
+
+
+@pytest.mark.parametrize("query, names", [
+    ({"filter": "alert.attributes.tags:t1"}, ["Alpha one", "gamma alpha"]),
+    ({"filter": "alert.attributes.tags:(t2 or t3)"}, ["beta-two", "gamma alpha"]),
+    ({"filter": 'alert.attributes.name:"alpha one"'}, ["Alpha one"]),
+    ({"filter": "alert.attributes.name:alpha and not alert.attributes.tags:t3"}, ["Alpha one"]),
+    ({"filter": "alert.attributes.enabled:false"}, ["beta-two"]),
+    ({"search": "beta-two", "search_fields": "name"}, ["beta-two"]),
+    ({"search": "alpha", "search_fields": "name", "sort_field": "name", "sort_order": "desc"},
+     ["gamma alpha", "Alpha one"]),
+    ({"search": '"one alpha"', "search_fields": "name"}, []),
+])
+def test_find_filters(kibana, three, query, names):
+    found = kibana.api("GET", FIND, params=query).json()
+    assert [r["name"] for r in found["data"]] == names and found["total"] == len(names)
+
+
+def test_find_paging_and_errors(kibana, three):
+    found = kibana.api("GET", FIND, params={"per_page": 2, "page": 2}).json()
+    assert (found["page"], found["per_page"], found["total"]) == (2, 2, 3)
+    assert len(found["data"]) == 1
+    assert "definition for this key is missing" in error(
+        kibana.api("GET", FIND, params={"perPage": 2}), 400)
+    assert error(kibana.api("GET", FIND, params={"filter": "alert.attributes.nope:1"}), 400) == \
+        "This key 'alert.attributes.nope' does NOT exist in alert saved object index patterns: " \
+        "Bad Request"
+
+
+def test_find_is_per_space(kibana, three):
+    assert kibana.api("GET", FIND, space="ops").json()["total"] == 0
+
+
+# --------------------------------------------------------------------------- snooze
+
+
+def test_snooze_schedule_round_trip(kibana):
+    rule = create(kibana)
+    path = f"{RULE}/{rule['id']}/snooze_schedule"
+    start = iso(datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5))
+    custom = {"start": start, "duration": "8h", "recurring": {"every": "1d", "occurrences": 3}}
+    made = kibana.api("POST", path, {"schedule": {"custom": custom}}).json()["schedule"]
+    assert made["custom"] == dict(custom, timezone="UTC")
+    got = kibana.api("GET", f"{RULE}/{rule['id']}").json()
+    assert got["snooze_schedule"] == [{"id": made["id"], "duration": 8 * 3600 * 1000, "rRule": {
+        "count": 3, "interval": 1, "freq": 3, "dtstart": start, "tzid": "UTC"}}]
+    assert got["active_snoozes"] == [made["id"]] and got["is_snoozed_until"]
+    assert kibana.api("DELETE", f"{path}/{made['id']}").status_code == 204
+    assert error(kibana.api("DELETE", f"{path}/{made['id']}"), 400) == \
+        "Rule has no snooze schedules."
+    got = kibana.api("GET", f"{RULE}/{rule['id']}").json()
+    assert got["snooze_schedule"] == [] and got["is_snoozed_until"] is None
+
+
+def test_snooze_validation_and_limit(kibana):
+    rule = create(kibana)
+    path = f"{RULE}/{rule['id']}/snooze_schedule"
+    start = "2030-01-01T00:00:00.000Z"
+    too_long = {"start": start, "duration": "2d", "recurring": {"every": "1d"}}
+    assert error(kibana.api("POST", path, {"schedule": {"custom": too_long}}), 400).endswith(
+        "Recurrence every 1d must be longer than the duration 2d.")
+    assert error(kibana.api("POST", path, {"schedule": {}}), 400) == "A schedule is required"
+    for _ in range(5):
+        kibana.api("POST", path, {"schedule": {"custom": {"start": start, "duration": "1h"}}})
+    assert error(kibana.api("POST", path, {"schedule": {"custom": {
+        "start": start, "duration": "1h"}}}), 400) == "Rule cannot have more than 5 snooze schedules"
+    assert error(kibana.api("DELETE", f"{path}/nope"), 400) == \
+        "Rule has no snooze schedule with id nope."
+
+
+# --------------------------------------------------------------------------- versions
+
+
+def test_custom_ids_need_a_uuid_before_8_17(kibana):
+    kibana.config(kibana_version="8.16.2")
+    assert error(kibana.api("POST", f"{RULE}/my-rule", body()), 400).startswith(
+        "Predefined IDs are not allowed")
+    kibana.config(kibana_version="8.17.0")
+    assert create(kibana, rule_id="my-rule")["id"] == "my-rule"
+    assert error(kibana.api("POST", f"{RULE}/my-rule", body(), space="ops"), 409) == \
+        "Saved object [alert/my-rule] conflict"
+
+
+def test_older_versions(kibana):
+    kibana.config(kibana_version="8.5.3")
+    assert "notify_when" in error(kibana.api("POST", RULE, body()), 400)
+    kibana.config(kibana_version="8.7.1")
+    resp = with_api_key(kibana, "POST", RULE, body())
+    assert error(resp, 400).startswith("Error creating rule: could not create API key")
+    assert "alert_delay" in error(kibana.api("POST", RULE, body(alert_delay={"active": 2})), 400)
+    kibana.config(kibana_version="9.0.3")
+    rule = create(kibana)
+    assert kibana.api("POST", f"{RULE}/{rule['id']}/snooze_schedule", {}).status_code == 404
