@@ -1,6 +1,6 @@
 # Shared by scripts/demo and scripts/test: the venv, a collections path, the emulator.
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD="$REPO/build"
+BUILD="${KIBANA_BUILD_DIR:-$REPO/build}"
 export PATH="$REPO/.venv/bin:$PATH"
 export ANSIBLE_COLLECTIONS_PATH="$BUILD/collections"
 export ANSIBLE_PYTHON_INTERPRETER="$REPO/.venv/bin/python"

@@ -170,8 +170,8 @@ def test_action_problems_are_reported_together(kibana):
 
 def test_rule_level_notify_when_excludes_action_frequency(kibana):
     connector_id = connector(kibana)
-    message = error(kibana.api("POST", RULE, body(notify_when="onActiveAlert",
-                                                 actions=[action(connector_id)])), 400)
+    mixed = body(notify_when="onActiveAlert", actions=[action(connector_id)])
+    message = error(kibana.api("POST", RULE, mixed), 400)
     assert "Cannot specify per-action frequency params" in message
     plain = {"id": connector_id, "group": "threshold met", "params": {}}
     rule = create(kibana, notify_when="onActiveAlert", actions=[plain])
