@@ -6,9 +6,13 @@ Used by the families whose routes use config-schema (alerting, connectors, Fleet
 Families validated by zod (exception lists) or io-ts (osquery) word their own messages.
 """
 
+import re
+
 from .errors import bad_request
 
 UNDEFINED = object()
+# Saved objects with encrypted attributes (connectors, rules before 8.17) need v1/v4 UUID ids.
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[14][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", re.I)
 
 
 def type_name(value):
@@ -25,7 +29,7 @@ def type_name(value):
     if isinstance(value, list):
         return "Array"
     if isinstance(value, dict):
-        return "Object"
+        return "Object"  # config-schema names the received type with a capital: [Object]
     return type(value).__name__
 
 
@@ -80,7 +84,7 @@ class Field:
         return value
 
     def label(self):
-        return {"object": "Object", "array": "Array", "integer": "number"}.get(self.kind, self.kind)
+        return {"integer": "number"}.get(self.kind, self.kind)
 
 
 def check_object(body, fields, where="request body", strict=True):

@@ -17,8 +17,7 @@ import zoneinfo
 
 from ..app import USERNAME, Family, new_id, now_iso
 from ..errors import KibanaError, bad_request, saved_object_conflict, saved_object_not_found
-from ..schema import UNDEFINED, Field, body_or_empty, check_object
-from .connectors import UUID
+from ..schema import UNDEFINED, UUID, Field, body_or_empty, check_object
 
 SO_TYPE = "alert"
 NOTIFY_WHEN = ("onActionGroupChange", "onActiveAlert", "onThrottleInterval")
@@ -349,7 +348,7 @@ class RuleType:
 
     @property
     def group_ids(self):
-        return [g for g, _ in self.groups] + [RECOVERED[0]]
+        return [group[0] for group in self.groups] + [RECOVERED[0]]
 
     def params(self, params):
         """Validated params with the type's defaults injected; 400 `params invalid: ...`."""
@@ -746,6 +745,7 @@ ATTRIBUTES = {
 SNAKE = {"rule_type_id": "alertTypeId", "created_at": "createdAt", "updated_at": "updatedAt",
          "mute_all": "muteAll", "notify_when": "notifyWhen", "created_by": "createdBy",
          "updated_by": "updatedBy", "execution_status.status": "executionStatus.status",
+         "execution_status.last_execution_date": "executionStatus.lastExecutionDate",
          "last_run.outcome": "lastRun.outcome"}
 
 
@@ -911,15 +911,9 @@ class Kql:
         return {"<": value < bound, "<=": value <= bound, ">": value > bound,
                 ">=": value >= bound}[operator]
 
-    # -- values after "field:"
+    # -- values after "field:": a literal, or a parenthesised and/or/not expression of them
     def _values(self):
-        if self._peek("("):
-            self._take()
-            node = self._value_or()
-            self._expect(")")
-            return node
-        wanted, quoted = self._literal()
-        return lambda kind, values: value_matches(kind, values, wanted, quoted)
+        return self._value_not()
 
     def _value_or(self):
         parts = [self._value_and()]
@@ -1023,8 +1017,6 @@ SORT_KEYS = {
     "updatedAt": lambda r: r["updated_at"],
     "executionStatus.status": lambda r: r["execution_status"]["status"],
     "executionStatus.lastExecutionDate": lambda r: r["execution_status"]["last_execution_date"],
-    "execution_status.last_execution_date":
-        lambda r: r["execution_status"]["last_execution_date"],
     "schedule.interval": lambda r: seconds(r["schedule"]["interval"]),
 }
 
@@ -1035,7 +1027,7 @@ SORT_KEYS = {
 def caller(call):
     """(username, authenticated with an API key?). app.py accepts only `elastic`'s password, API
     key and bearer token, so the key and the token both belong to `elastic`."""
-    scheme, _, value = call.request.headers.get("Authorization", "").partition(" ")
+    scheme, value = call.request.headers.get("Authorization", "").partition(" ")[::2]
     if scheme.lower() == "basic":
         return base64.b64decode(value).decode().partition(":")[0], False
     return USERNAME, scheme.lower() == "apikey"
@@ -1164,44 +1156,50 @@ class AlertingRules(Family):
                 item["use_alert_data_for_template"] = action["use_alert_data_for_template"]
             item["connector_type_id"] = connectors[action["id"]]["connector_type_id"]
             out.append(item)
-
-        errors = []
-        if len({a["uuid"] for a in out}) < len(out):
-            errors.append("Actions have duplicated UUIDs")
-        missing = [c["name"] for c in connectors.values() if c.get("is_missing_secrets")]
-        if missing:
-            errors.append(f"Invalid connectors: {', '.join(missing)}")
-        bad_groups = [a["group"] for a in out if a["group"] not in rule_type.group_ids]
-        if bad_groups:
-            errors.append(f"Invalid action groups: {', '.join(bad_groups)}")
-        if body.get("notify_when") or body.get("throttle"):
-            with_frequency = [a["group"] for a in out if "frequency" in a]
-            if with_frequency:
-                errors.append("Cannot specify per-action frequency params when notify_when or "
-                              f"throttle are defined at the rule level: {', '.join(with_frequency)}")
-        else:
-            without = [a["group"] for a in out if "frequency" not in a]
-            if without:
-                errors.append(f"Actions missing frequency parameters: {', '.join(without)}")
-        interval = body["schedule"]["interval"]
-        short = [f"{a['group']} ({a['frequency']['throttle']})" for a in out
-                 if a.get("frequency", {}).get("notify_when") == "onThrottleInterval"
-                 and a["frequency"].get("throttle")
-                 and seconds(a["frequency"]["throttle"]) < seconds(interval)]
-        if short:
-            errors.append("Action frequency cannot be shorter than the schedule interval of "
-                          f"{interval}: {', '.join(short)}")
-        no_filter = [a["uuid"] for a in out if "alerts_filter" in a
-                     and not a["alerts_filter"].get("query") and not a["alerts_filter"].get("timeframe")]
-        if no_filter:
-            errors.append("Action's alertsFilter  must have either \"query\" or \"timeframe\" : "
-                          + ", ".join(no_filter))
+        errors = self._action_problems(out, connectors.values(), rule_type, body)
         if len(errors) == 1:
             raise bad_request(f"Failed to validate actions due to the following error: {errors[0]}")
         if errors:
             raise bad_request(f"Failed to validate actions due to the following {len(errors)} "
                               "errors:\n- " + "\n- ".join(errors))
         return out
+
+    def _action_problems(self, actions, connectors, rule_type, body):
+        """validateActions: every problem of the actions, in Kibana's order."""
+        errors = []
+        if len({a["uuid"] for a in actions}) < len(actions):
+            errors.append("Actions have duplicated UUIDs")
+        missing = [c["name"] for c in connectors if c.get("is_missing_secrets")]
+        if missing:
+            errors.append(f"Invalid connectors: {', '.join(missing)}")
+        bad_groups = [a["group"] for a in actions if a["group"] not in rule_type.group_ids]
+        if bad_groups:
+            errors.append(f"Invalid action groups: {', '.join(bad_groups)}")
+        if self._version() >= (8, 6):  # before 8.6 notify_when existed at the rule level only
+            if body.get("notify_when") or body.get("throttle"):
+                mixed = [a["group"] for a in actions if "frequency" in a]
+                if mixed:
+                    errors.append("Cannot specify per-action frequency params when notify_when "
+                                  "or throttle are defined at the rule level: " + ", ".join(mixed))
+            else:
+                without = [a["group"] for a in actions if "frequency" not in a]
+                if without:
+                    errors.append(f"Actions missing frequency parameters: {', '.join(without)}")
+        interval = body["schedule"]["interval"]
+        short = [f"{a['group']} ({a['frequency']['throttle']})" for a in actions
+                 if a.get("frequency", {}).get("notify_when") == "onThrottleInterval"
+                 and a["frequency"].get("throttle")
+                 and seconds(a["frequency"]["throttle"]) < seconds(interval)]
+        if short:
+            errors.append("Action frequency cannot be shorter than the schedule interval of "
+                          f"{interval}: {', '.join(short)}")
+        empty_filters = [a["uuid"] for a in actions if "alerts_filter" in a
+                         and not a["alerts_filter"].get("query")
+                         and not a["alerts_filter"].get("timeframe")]
+        if empty_filters:
+            errors.append("Action's alertsFilter  must have either \"query\" or \"timeframe\" : "
+                          + ", ".join(empty_filters))
+        return errors
 
     @staticmethod
     def _alerts_filter(alerts_filter):

@@ -1,13 +1,11 @@
 """Action connectors, per kibana-api/connectors.md."""
 
 import copy
-import re
 
 from ..app import Family, new_id
 from ..errors import KibanaError, bad_request, saved_object_conflict, saved_object_not_found
-from ..schema import Field, check_object
+from ..schema import UUID, Field, check_object
 
-UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[14][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", re.I)
 SO_TYPE = "action"
 
 

@@ -63,8 +63,7 @@ def iso(moment):
 
 
 def test_index_threshold_gets_agg_defaults_and_server_fields(kibana):
-    params = {k: v for k, v in THRESHOLD.items()}
-    rule = create(kibana, params=params)
+    rule = create(kibana, params=dict(THRESHOLD))
     assert rule["params"] == dict(THRESHOLD, aggType="count", groupBy="all")
     assert rule["throttle"] is None and rule["notify_when"] is None
     assert rule["api_key_owner"] == "elastic" and rule["api_key_created_by_user"] is False
@@ -329,8 +328,9 @@ def test_snooze_validation_and_limit(kibana):
     assert error(kibana.api("POST", path, {"schedule": {"custom": too_long}}), 400).endswith(
         "Recurrence every 1d must be longer than the duration 2d.")
     assert error(kibana.api("POST", path, {"schedule": {}}), 400) == "A schedule is required"
-    for _ in range(5):
-        kibana.api("POST", path, {"schedule": {"custom": {"start": start, "duration": "1h"}}})
+    for hour in range(5):
+        kibana.api("POST", path, {"schedule": {"custom": {
+            "start": f"2030-01-01T0{hour}:00:00.000Z", "duration": "1h"}}})
     assert error(kibana.api("POST", path, {"schedule": {"custom": {
         "start": start, "duration": "1h"}}}), 400) == "Rule cannot have more than 5 snooze schedules"
     assert error(kibana.api("DELETE", f"{path}/nope"), 400) == \
@@ -353,6 +353,8 @@ def test_custom_ids_need_a_uuid_before_8_17(kibana):
 def test_older_versions(kibana):
     kibana.config(kibana_version="8.5.3")
     assert "notify_when" in error(kibana.api("POST", RULE, body()), 400)
+    plain = {"id": connector(kibana), "group": "threshold met", "params": {}}
+    assert create(kibana, notify_when="onActiveAlert", actions=[plain])["revision"] == 0
     kibana.config(kibana_version="8.7.1")
     resp = with_api_key(kibana, "POST", RULE, body())
     assert error(resp, 400).startswith("Error creating rule: could not create API key")
