@@ -74,7 +74,7 @@ def zod_type(value):
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, (int, float)):
-        return "nan" if value != value else "number"
+        return "nan" if math.isnan(value) else "number"
     if isinstance(value, str):
         return "string"
     if isinstance(value, list):
@@ -769,11 +769,11 @@ def scope_of(namespace_type, space):
     return "agnostic" if namespace_type == "agnostic" else f"single:{space}"
 
 
-def list_not_found(list_id=None, list_key=None):
-    """getErrorMessageExceptionList: the id wins over the list_id."""
-    if list_id is not None:
-        return KibanaError(404, f'exception list id: "{list_id}" does not exist', siem=True)
-    return KibanaError(404, f'exception list list_id: "{list_key}" does not exist', siem=True)
+def list_not_found(list_uuid=None, list_id=None):
+    """getErrorMessageExceptionList: the saved-object id wins over the list_id."""
+    if list_uuid is not None:
+        return KibanaError(404, f'exception list id: "{list_uuid}" does not exist', siem=True)
+    return KibanaError(404, f'exception list list_id: "{list_id}" does not exist', siem=True)
 
 
 def item_not_found(item_uuid=None, item_id=None):
@@ -831,7 +831,7 @@ class ExceptionLists(Family):
     @property
     def store(self):
         """{"lists": {id: record}, "items": {id: record}, "seq": last _version number,
-        "order": last creation number, "quirks": {...}}; a record is {"scope", "seq" (its
+        "order": last creation number, "quirks": {...}}; a record is {"scope", "order" (its
         creation number), "doc" (the stored document, in response form)}."""
         return self.emulator.store("exception_lists")
 
@@ -911,12 +911,12 @@ class ExceptionLists(Family):
     # ------------------------------------------------------------------ storage
 
     def _put_list(self, scope, doc):
-        self.store["lists"][doc["id"]] = {"scope": scope, "seq": self._bump_order(), "doc": doc}
+        self.store["lists"][doc["id"]] = {"scope": scope, "order": self._bump_order(), "doc": doc}
         self._list_keys[(scope, doc["list_id"])] = doc["id"]
         self._members.setdefault((scope, doc["list_id"]), {})
 
     def _put_item(self, scope, doc, index=True):
-        self.store["items"][doc["id"]] = {"scope": scope, "seq": self._bump_order(), "doc": doc}
+        self.store["items"][doc["id"]] = {"scope": scope, "order": self._bump_order(), "doc": doc}
         if index:
             self._item_keys[(scope, doc["item_id"])] = doc["id"]
         self._members.setdefault((scope, doc["list_id"]), {})[doc["id"]] = None
@@ -1248,7 +1248,7 @@ class ExceptionLists(Family):
                         continue
                 found.append(record)
         if len(wanted) > 1:
-            found.sort(key=lambda r: r["seq"])
+            found.sort(key=lambda r: r["order"])
         return self._page(found, query, self._render_item)
 
     # ------------------------------------------------------------------ _find helpers
