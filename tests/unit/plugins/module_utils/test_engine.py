@@ -1,0 +1,126 @@
+"""The engine on its own: no AnsibleModule, just params, flags and a client (so it can run in
+a controller-side action plugin)."""
+
+import copy
+
+import pytest
+
+from ansible_collections.stackops.kibana.plugins.module_utils import _module
+from ansible_collections.stackops.kibana.plugins.module_utils._client import (
+    KibanaClient,
+    authorization_header,
+)
+from ansible_collections.stackops.kibana.plugins.module_utils._connectors import ConnectorResource
+from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource, ensure
+from ansible_collections.stackops.kibana.plugins.module_utils._errors import ResourceError
+
+PARAMS = {"id": None, "name": "engine-made", "connector_type_id": ".index",
+          "config": {"index": "engine"}, "secrets": None, "secrets_update": "on_create",
+          "recreate": False}
+
+
+def test_ensure_runs_without_ansible_module(kibana):
+    client = KibanaClient(kibana.url, authorization_header("elastic", "changeme"))
+    first = ensure(ConnectorResource(client, dict(PARAMS)), "present", check_mode=False, diff_mode=True)
+    assert first["changed"] and first["connector"]["config"] == {"index": "engine", "refresh": False,
+                                                                   "executionTimeField": None}
+    second = ensure(ConnectorResource(client, dict(PARAMS)), "present")
+    assert not second["changed"]
+    assert [r["method"] for r in kibana.requests()] == ["GET", "POST", "GET"]
+
+
+class MemoryResource(Resource):
+    """A resource kept in a dict, to test the engine's decisions without HTTP."""
+
+    name = "thing"
+    title = "thing"
+    create_only = ("kind",)
+    store = None
+
+    def read(self, object_id):
+        return copy.deepcopy(self.store.get(object_id))
+
+    def find(self):
+        return [copy.deepcopy(t) for t in self.store.values() if t["name"] == self.params["name"]]
+
+    def desired(self):
+        return {k: self.params[k] for k in ("name", "kind", "size") if self.params.get(k) is not None}
+
+    def create(self, desired):
+        thing = dict(desired, id="t%d" % (len(self.store) + 1), revision=1)
+        self.store[thing["id"]] = thing
+        return copy.deepcopy(thing)
+
+    def update(self, current, desired):
+        if self.params.get("ignored_by_server"):
+            return current  # "success" that changed nothing (trap 5)
+        self.store[current["id"]].update(desired, revision=current["revision"] + 1)
+        return None
+
+    def delete(self, current):
+        del self.store[current["id"]]
+
+
+def make(store, **params):
+    resource = MemoryResource(None, dict({"id": None, "name": "a", "recreate": False}, **params))
+    resource.store = store
+    return resource
+
+
+def test_unset_is_not_false_and_server_fields_do_not_count():
+    store = {}
+    ensure(make(store, kind="x", size=0), "present")
+    store["t1"]["revision"] = 7  # server-owned
+    assert not ensure(make(store, kind="x", size=0), "present")["changed"]
+    assert not ensure(make(store), "present")["changed"]  # nothing set: nothing compared
+    assert ensure(make(store, size=None, kind="x"), "present")["changed"] is False
+    assert ensure(make(store, size=1), "present")["changed"]
+
+
+def test_check_mode_writes_nothing_and_predicts():
+    store = {}
+    result = ensure(make(store, kind="x", size=3), "present", check_mode=True)
+    assert result["changed"] and store == {}
+    assert result["thing"] == {"name": "a", "kind": "x", "size": 3, "id": None}
+    ensure(make(store, kind="x", size=3), "present")
+    predicted = ensure(make(store, size=4), "present", check_mode=True, diff_mode=True)
+    assert predicted["thing"]["size"] == 4 and store["t1"]["size"] == 3
+    assert predicted["diff"] == {"before": {"size": 3}, "after": {"size": 4}}
+
+
+def test_create_only_change_fails_naming_the_field_or_recreates():
+    store = {}
+    ensure(make(store, kind="x"), "present")
+    with pytest.raises(ResourceError) as err:
+        ensure(make(store, kind="y"), "present")
+    assert "kind cannot be changed" in str(err.value) and "recreate" in str(err.value)
+    result = ensure(make(store, kind="y", recreate=True), "present")
+    assert result["changed"] and result["thing"]["kind"] == "y" and len(store) == 1
+
+
+def test_ambiguous_natural_key_lists_the_ids():
+    store = {"t1": {"id": "t1", "name": "a"}, "t2": {"id": "t2", "name": "a"}}
+    with pytest.raises(ResourceError) as err:
+        ensure(make(store, size=1), "present")
+    assert "2 things match name='a' (ids: t1, t2)" in str(err.value)
+
+
+def test_a_write_the_server_ignored_is_reported():
+    store = {}
+    ensure(make(store, size=1), "present")
+    result = ensure(make(store, size=2, ignored_by_server=True), "present")
+    assert any("still differs at: size" in w for w in result["warnings"])
+
+
+def test_absent_and_absent_again():
+    store = {}
+    ensure(make(store, size=1), "present")
+    assert ensure(make(store), "absent", check_mode=True)["changed"] and store
+    assert ensure(make(store), "absent")["changed"] and not store
+    assert not ensure(make(store), "absent")["changed"]
+
+
+def test_missing_requests_fails_with_missing_required_lib(monkeypatch, run):
+    monkeypatch.setattr(_module, "HAS_REQUESTS", False)
+    result = run("kibana_connector", name="x", connector_type_id=".server-log")
+    assert result.failed and "Failed to import the required Python library (requests)" in result["msg"]
