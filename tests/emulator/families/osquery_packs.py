@@ -1085,15 +1085,12 @@ class OsqueryPacks(Family):
         return entry
 
     def _seed(self, pack, space, pack_id):
-        scheduling = self._scheduling()
-        queries = copy.deepcopy(pack["queries"])
+        # Stored without per-query schedule_id/start_date, as installed before the RRULE era
+        # (the same in every version mode; clients must not rely on those fields anyway).
         stamp = pack.get("created_at", PREBUILT_CREATED_AT)
-        if scheduling:
-            for query in queries.values():
-                query.setdefault("schedule_id", new_id())
-                query.setdefault("start_date", stamp)
         attributes = {"name": pack["name"], "description": pack.get("description", ""),
-                      "queries": queries_to_so(queries, scheduling), "enabled": False,
+                      "queries": queries_to_so(pack["queries"], self._scheduling()),
+                      "enabled": False,
                       "created_at": stamp, "created_by": "elastic", "updated_at": stamp,
                       "updated_by": "elastic", "shards": [], "version": pack.get("version", 1)}
         references = [{"id": pack["name"], "name": pack["name"], "type": ASSET_REF}]
@@ -1127,7 +1124,8 @@ class OsqueryPacks(Family):
             raise saved_object_not_found(SO_TYPE, call.args["pack_id"])
         return {"id": entry["id"], "space": entry["space"],
                 "enabled": bool(entry["attributes"].get("enabled")),
-                "policy_ids": self._policy_ids(entry), "deployed_policy_ids": list(entry["deployed"])}
+                "policy_ids": self._policy_ids(entry),
+                "deployed_policy_ids": list(entry["deployed"])}
 
 
 def _sort_value(value):
