@@ -45,8 +45,10 @@ def new_id():
 class Call:
     """What a family handler gets: the request, its space, parsed body and query, path args."""
 
-    def __init__(self, emulator, request, space, api_path, args, body):
+    def __init__(self, emulator, request, space, api_path, args, body, user=USERNAME, scheme="basic"):
         self.emulator = emulator
+        self.user = user  # the authenticated user (the API key and the token are elastic's)
+        self.auth_scheme = scheme  # "basic", "apikey" or "bearer"
         self.request = request
         self.space = space
         self.api_path = api_path
@@ -167,7 +169,7 @@ class Emulator:
 
     def _handle(self, request, path):
         try:
-            self._authenticate(request)
+            user, scheme = self._authenticate(request)
             space, api_path = "default", path
             match = SPACE_PREFIX.match(path)
             if match:
@@ -188,7 +190,7 @@ class Emulator:
                 raise KibanaError(404, "Not Found")
             body = self._json_body(request)
             with self.lock:
-                result = handler(Call(self, request, space, api_path, args, body))
+                result = handler(Call(self, request, space, api_path, args, body, user, scheme))
             if isinstance(result, tuple):
                 return result
             return 200, result
@@ -219,11 +221,11 @@ class Emulator:
                 decoded = ""
             user, _sep, password = decoded.partition(":")
             if user == USERNAME and password == PASSWORD:
-                return
+                return user, scheme
         elif scheme == "apikey" and value == API_KEY:
-            return
+            return USERNAME, scheme
         elif scheme == "bearer" and value == BEARER_TOKEN:
-            return
+            return USERNAME, scheme
         raise KibanaError(401, UNAUTHORIZED_MESSAGE.format(user=user or USERNAME))
 
     @staticmethod

@@ -6,7 +6,6 @@ detail open, the behaviour follows Kibana's alerting plugin source (comments say
 that is a guess, the comment says [unverified].
 """
 
-import base64
 import calendar
 import copy
 import datetime
@@ -15,7 +14,7 @@ import json
 import re
 import zoneinfo
 
-from ..app import USERNAME, Family, new_id, now_iso
+from ..app import Family, new_id, now_iso
 from ..errors import KibanaError, bad_request, saved_object_conflict, saved_object_not_found
 from ..schema import UNDEFINED, UUID, Field, body_or_empty, check_object
 
@@ -1025,12 +1024,8 @@ SORT_KEYS = {
 
 
 def caller(call):
-    """(username, authenticated with an API key?). app.py accepts only `elastic`'s password, API
-    key and bearer token, so the key and the token both belong to `elastic`."""
-    scheme, value = call.request.headers.get("Authorization", "").partition(" ")[::2]
-    if scheme.lower() == "basic":
-        return base64.b64decode(value).decode().partition(":")[0], False
-    return USERNAME, scheme.lower() == "apikey"
+    """(username, authenticated with an API key?)."""
+    return call.user, call.auth_scheme == "apikey"
 
 
 class AlertingRules(Family):

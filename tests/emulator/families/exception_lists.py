@@ -860,17 +860,6 @@ class ExceptionLists(Family):
         self.store["seq"] += 1
         return base64.b64encode(f"[{self.store['seq']},1]".encode()).decode()
 
-    @staticmethod
-    def _user(call):
-        """The authenticated user's name (an API key or token acts as its owner, elastic)."""
-        header = call.request.headers.get("Authorization", "")
-        scheme, _sep, value = header.partition(" ")
-        if scheme.lower() == "basic":
-            try:
-                return base64.b64decode(value).decode().partition(":")[0] or "elastic"
-            except (ValueError, UnicodeDecodeError):
-                pass
-        return "elastic"
 
     @staticmethod
     def _check_version(record, sent_version):
@@ -961,7 +950,7 @@ class ExceptionLists(Family):
         return self._render_list(self.store["lists"][doc["id"]])
 
     def _new_list_doc(self, call, fields, list_id, os_types, version, immutable=False):
-        now, user = now_iso(), self._user(call)
+        now, user = now_iso(), call.user
         doc = {"id": new_id(), "list_id": list_id, "type": fields["type"], "name": fields["name"],
                "description": fields["description"],
                "namespace_type": fields["namespace_type"], "os_types": list(os_types),
@@ -997,7 +986,7 @@ class ExceptionLists(Family):
         # A partial saved-object update: keys left undefined (tags, meta) are not written.
         doc.update({"name": body["name"], "description": body["description"],
                     "type": body["type"], "updated_at": now_iso(),
-                    "updated_by": self._user(call), "_version": self._next_version(),
+                    "updated_by": call.user, "_version": self._next_version(),
                     "version": body.get("version", doc["version"] + 1)})
         for key in ("tags", "meta"):
             if key in body:
@@ -1110,7 +1099,7 @@ class ExceptionLists(Family):
         return self._render_item(self.store["items"][doc["id"]])
 
     def _new_item_doc(self, call, fields, item_id, item_uuid=None, created=None):
-        now, user = now_iso(), self._user(call)
+        now, user = now_iso(), call.user
         doc = {"id": item_uuid or new_id(), "item_id": item_id, "list_id": fields["list_id"],
                "type": fields["type"], "name": fields["name"],
                "description": fields["description"], "entries": fields["entries"],
@@ -1181,7 +1170,7 @@ class ExceptionLists(Family):
         # expire_time); the parent list and creation stamps stay.
         fields = dict(body, list_id=old["list_id"],
                       comments_built=_merge_comments(old["comments"], body["comments"],
-                                                     self._user(call)))
+                                                     call.user))
         created = {"created_at": old["created_at"], "created_by": old["created_by"],
                    "tie_breaker_id": old["tie_breaker_id"]}
         duplicate = self.quirks["item_update_by_item_id_duplicates"] and body.get("id") is None

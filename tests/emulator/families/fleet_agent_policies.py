@@ -570,17 +570,6 @@ class FleetAgentPolicies(Family):
         self.data["seq"] += 1
         return self.data["seq"]
 
-    @staticmethod
-    def _username(call):
-        """updated_by: the authenticated user (the emulator's API key and token are elastic's)."""
-        header = call.request.headers.get("Authorization", "")
-        scheme, _, value = header.partition(" ")
-        if scheme.lower() == "basic":
-            try:
-                return base64.b64decode(value).decode().partition(":")[0] or USERNAME
-            except (ValueError, UnicodeDecodeError):
-                pass
-        return USERNAME
 
     def _visible(self, entry, space):
         if not self._space_aware():
@@ -766,7 +755,7 @@ class FleetAgentPolicies(Family):
         query = check_query(call, CREATE_QUERY)
         version = self._version()
         body = check_object(call.body, policy_fields(version))
-        user = self._username(call)
+        user = call.user
         spaces = [call.space]
         if body.get("space_ids"):
             # sic "No enough": the create handler's wording (the update path says "Not enough").
@@ -833,7 +822,7 @@ class FleetAgentPolicies(Family):
         # The path id is authoritative; a body id is accepted by the schema and ignored
         # [unverified what Kibana does with a different one].
         data.pop("id", None)
-        user = self._username(call)
+        user = call.user
         spaces = [call.space]
 
         new_spaces = data.get("space_ids")
@@ -879,7 +868,7 @@ class FleetAgentPolicies(Family):
         query = check_query(call, FORMAT_QUERY)
         body = check_object(call.body, COPY_FIELDS)
         source = self._find(call.space, call.args["policy_id"])
-        user = self._username(call)
+        user = call.user
         # agentPolicyService.copy() carries these settings over; everything else is new.
         carried = ["namespace", "monitoring_enabled", "inactivity_timeout", "unenroll_timeout",
                    "agent_features", "overrides", "data_output_id", "monitoring_output_id",

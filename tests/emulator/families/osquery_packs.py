@@ -26,7 +26,7 @@ import json
 import math
 import re
 
-from ..app import USERNAME, Family, new_id, now_iso
+from ..app import Family, new_id, now_iso
 from ..errors import KibanaError, bad_request, conflict, not_found, saved_object_not_found
 
 SO_TYPE = "osquery-pack"
@@ -669,16 +669,6 @@ class OsqueryPacks(Family):
         self.data["seq"] += 1
         return self.data["seq"]
 
-    @staticmethod
-    def _username(call):
-        """created_by/updated_by: the authenticated user (the API key and token are elastic's)."""
-        scheme, _sep, value = call.request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() == "basic":
-            try:
-                return base64.b64decode(value).decode().partition(":")[0] or USERNAME
-            except (ValueError, UnicodeDecodeError):
-                pass
-        return USERNAME
 
     def _get(self, space, pack_id):
         entry = self.packs.get(pack_id)
@@ -858,7 +848,7 @@ class OsqueryPacks(Family):
         name = body["name"]
         queries = copy.deepcopy(body["queries"])
         shards = body.get("shards", {})
-        user = self._username(call)
+        user = call.user
         now = now_iso()
         schedule = {}
         if scheduling:
@@ -923,7 +913,7 @@ class OsqueryPacks(Family):
             # [spec] "You cannot update a prebuilt pack." (status and wording [unverified]).
             raise bad_request("You cannot update a prebuilt pack.")
         current = entry["attributes"]
-        user = self._username(call)
+        user = call.user
         now = now_iso()
 
         queries = copy.deepcopy(body.get("queries"))
@@ -1047,7 +1037,7 @@ class OsqueryPacks(Family):
         # notes only forbid updating them.
         del self.packs[pack_id]
         if entry["deployed"]:
-            self._deploy(entry, [], self._username(call))
+            self._deploy(entry, [], call.user)
         return {}
 
     def copy(self, call):
@@ -1059,7 +1049,7 @@ class OsqueryPacks(Family):
             raise not_found(f'Pack with id "{pack_id}" not found.')
         names = self._names_in(call.space)
         new_name = copy_name(source["attributes"].get("name", ""), names)
-        user = self._username(call)
+        user = call.user
         now = now_iso()
         attributes = {k: copy.deepcopy(v) for k, v in source["attributes"].items()
                       if k not in ("name", "version", "read_only", "created_at", "created_by",

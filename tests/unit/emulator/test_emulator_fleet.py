@@ -138,7 +138,7 @@ def test_list_paging_sorting_and_limits(kibana):
     assert (body["page"], body["perPage"], body["total"]) == (1, 20, 3)
     assert [p["name"] for p in body["items"]] == ["policy-2", "policy-1", "policy-0"]  # newest first
     body = kibana.api("GET", POLICIES, params={"perPage": 2, "page": 2, "sortField": "name",
-                                                "sortOrder": "asc"}).json()
+                                               "sortOrder": "asc"}).json()
     assert [p["name"] for p in body["items"]] == ["policy-2"] and body["total"] == 3
     assert kibana.api("GET", POLICIES, params={"perPage": 500}).status_code == 200
     message = error(kibana.api("GET", POLICIES, params={"perPage": 101, "full": "true"}), 400)
@@ -164,7 +164,7 @@ def test_kuery(kibana, kuery, names):
     create(kibana, name="Linux hosts")
     create(kibana, name="Windows", namespace="prod", description="All Windows servers")
     body = kibana.api("GET", POLICIES, params={"kuery": kuery, "sortField": "name",
-                                                "sortOrder": "asc"}).json()
+                                               "sortOrder": "asc"}).json()
     assert [p["name"] for p in body["items"]] == names
 
 

@@ -22,8 +22,8 @@ PARAMS = {"id": None, "name": "engine-made", "connector_type_id": ".index",
 def test_ensure_runs_without_ansible_module(kibana):
     client = KibanaClient(kibana.url, authorization_header("elastic", "changeme"))
     first = ensure(ConnectorResource(client, dict(PARAMS)), "present", check_mode=False, diff_mode=True)
-    assert first["changed"] and first["connector"]["config"] == {"index": "engine", "refresh": False,
-                                                                   "executionTimeField": None}
+    stored_config = {"index": "engine", "refresh": False, "executionTimeField": None}
+    assert first["changed"] and first["connector"]["config"] == stored_config
     second = ensure(ConnectorResource(client, dict(PARAMS)), "present")
     assert not second["changed"]
     assert [r["method"] for r in kibana.requests()] == ["GET", "POST", "GET"]
