@@ -180,8 +180,8 @@ def rule_info(client, params):
 
 
 def merge_params(current, desired):
-    """current ⊕ desired for rule and connector params: nested dicts merge, a None value removes
-    the key (so a user can drop a param), everything else replaces."""
+    """current ⊕ desired for a rule's or an action's params: nested dicts merge, a None value
+    removes the key (so a user can drop a param), everything else replaces."""
     merged = copy.deepcopy(current) if isinstance(current, dict) else {}
     for key, value in (desired or {}).items():
         if value is None:
@@ -282,7 +282,6 @@ class RuleResource(Resource):
     def __init__(self, client, params):
         super(RuleResource, self).__init__(client, params)
         self._connectors = None
-        self._desired = None
         # the id of a rule deleted to be recreated (recreate=true), reused for the new one
         self._replaced_id = None
 
@@ -357,8 +356,6 @@ class RuleResource(Resource):
         return action
 
     def desired(self):
-        if self._desired is not None:
-            return self._desired
         params = self.params
         desired = {}
         for key in ("name", "rule_type_id", "consumer", "tags", "notify_when", "throttle",
@@ -377,7 +374,6 @@ class RuleResource(Resource):
                 desired[key] = drop_none(params[key])
         if params.get("muted") is not None:
             desired["mute_all"] = params["muted"]
-        self._desired = desired
         return desired
 
     def comparable(self, current):
@@ -436,8 +432,9 @@ class RuleResource(Resource):
         disable = "enabled" in fields and not desired["enabled"]
         update = bool(fields & set(UPDATABLE))
         missing, unlisted = self._snooze_plan(current)
-        # a scheduled snooze clears mute_all in Kibana: mute again afterwards
-        mute = "mute_all" in fields or (bool(missing) and desired.get("mute_all") is True)
+        # Adding a snooze schedule clears mute_all in Kibana: mute again afterwards, and never
+        # send an unmute it makes needless.
+        mute = desired.get("mute_all") is True if missing else "mute_all" in fields
 
         steps = []
         if disable:  # first, so that the update does not grant a key the rule then drops

@@ -31,7 +31,9 @@ TWO_WEEKS = 1209600
 # from 500 ms). A duplicate name is a 409 too, but a permanent one.
 CONFLICT_RETRIES = 5
 CONFLICT_BACKOFF = 0.5
-DUPLICATE_NAME = "already exist"
+# requireUniqueName(): "Agent Policy 'x' already exists with name 'n'" (or "Policies ... exist
+# with name"), and for agentless policies "<name> already exist. Please rename ...".
+DUPLICATE_NAME = re.compile(r"already exists? with name|already exist\. Please rename")
 SYSTEM_PACKAGE = "system"
 DEFEND_PACKAGE = "endpoint"
 FQDN_FEATURE = "fqdn"
@@ -456,7 +458,7 @@ class AgentPolicyResource(Resource):
             try:
                 return self.client.request(method, path, params=params, body=body)
             except KibanaApiError as err:
-                if err.status != 409 or DUPLICATE_NAME in err.kibana_message or \
+                if err.status != 409 or DUPLICATE_NAME.search(err.kibana_message) or \
                         self._id_taken(method, path, body, err):
                     raise
                 if attempt == CONFLICT_RETRIES:
@@ -607,7 +609,7 @@ def agent_policy_info(client, params):
         found = get_policy(client, params["id"])
         policies = [found] if found else []
         return {"agent_policies": policies, "total": len(policies)}
-    per_page = params.get("per_page") or 100
+    per_page = params["per_page"] if params.get("per_page") is not None else 100
     if per_page < 1:
         raise ResourceError("per_page must be at least 1, got %d" % per_page)
     if per_page > 100 and (params.get("with_agent_count") or params.get("full")):

@@ -60,8 +60,9 @@ options:
   namespace:
     description:
       - The default data stream namespace of the policy's integrations.
-      - Lowercase, at most 100 bytes, without spaces, C(-) or any of
-        C(\ / * ? " < > | , # :).
+      - Lowercase and at most 100 bytes, without whitespace, hyphen, backslash, slash, asterisk,
+        question mark, double quote, angle brackets, pipe, comma, hash sign or colon (the data
+        stream naming rules).
       - Required to create a policy, unless it is created with O(copy_from).
     type: str
   description:

@@ -23,9 +23,9 @@ description:
   - Every write to a rule re-keys it, that is, Kibana creates a new API key for the rule from the
     credentials of the calling user, and the rule then runs with that user's privileges. This is why
     the module sends nothing when nothing differs.
-  - An update sends the whole rule, as the update API requires: the stored rule with the options
-    you set laid over it, so C(tags), C(params) and C(actions) you do not set are kept. The update
-    API cannot change O(rule_type_id) or O(consumer); see O(recreate).
+  - An update sends the whole rule, as the update API requires, built from the stored rule with
+    the options you set laid over it, so C(tags), C(params) and C(actions) you do not set are kept.
+    The update API cannot change O(rule_type_id) or O(consumer); see O(recreate).
   - O(enabled) is changed through C(_enable) and C(_disable), O(muted) through C(_mute_all) and
     C(_unmute_all), O(snooze_schedules) through the snooze schedule API; a rule created with
     O(enabled=false) is created disabled.
@@ -345,7 +345,7 @@ EXAMPLES = r'''
         group: query matched
         params:
           level: info
-          message: "Elasticsearch query rule '{{ '{{' }}rule.name{{ '}}' }}' is active: {{ '{{' }}context.value{{ '}}' }}"
+          message: !unsafe "Elasticsearch query rule '{{ rule.name }}' is active: {{ context.value }}"
         frequency:
           summary: false
           notify_when: onActiveAlert
@@ -376,7 +376,7 @@ EXAMPLES = r'''
       - connector_name: rules-server-log
         group: threshold met
         params:
-          message: "{{ '{{' }}context.group{{ '}}' }} failed {{ '{{' }}context.value{{ '}}' }} times"
+          message: !unsafe "{{ context.group }} failed {{ context.value }} times"
         frequency:
           summary: false
           notify_when: onActionGroupChange

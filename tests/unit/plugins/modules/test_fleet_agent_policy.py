@@ -11,6 +11,7 @@ TWO_WEEKS = 1209600
 READ_ONLY = {"revision", "status", "updated_at", "updated_by", "agents", "package_policies",
              "is_preconfigured", "version", "schema_version", "unprivileged_agents", "fips_agents",
              "id"}
+# Elasticsearch's own wording for a create conflict: "already exists" here is not a name clash.
 CONCURRENT_WRITE = {"statusCode": 409, "error": "Conflict",
                     "message": "version conflict, document already exists (current version [3])"}
 
@@ -316,9 +317,26 @@ def test_no_op_runs_leave_the_revision_and_report_the_agents_reached(kibana, run
     assert preview["changed"] and preview["agents_reached"] == 7
     assert kibana.writes() == []
     # found by id: the count comes from the read as well
+    kibana.clear_log()
     by_id = run("fleet_agent_policy", diff=True, id=policy["id"], description="new")
     assert by_id["agents_reached"] == 7
     assert [r["method"] for r in kibana.requests()] == ["GET", "PUT", "GET"]
+
+
+def test_agents_reached_asks_withagentcount_when_the_read_has_no_count(kibana, run):
+    policy = create(kibana, id="uncounted", name="uncounted")
+    enroll(kibana, "uncounted", 2)
+    item = stored(kibana, "uncounted")
+    for key in ("agents", "unprivileged_agents", "fips_agents"):
+        item.pop(key)
+    kibana.clear_log()
+    # as from a Kibana (or a user without agent privileges) whose GET leaves the count out
+    kibana.fault(method="GET", path=POLICIES + "/uncounted$", status=200, body={"item": item})
+    result = run("fleet_agent_policy", check_mode=True, id=policy["id"], description="new")
+    assert result["agents_reached"] == 2
+    counted = kibana.requests()[-1]
+    assert counted["path"] == POLICIES and counted["query"]["withAgentCount"] == "true"
+    assert counted["query"]["kuery"] == 'ingest-agent-policies.name:"uncounted"'
 
 
 # ------------------------------------------------------------------ trap 9: spaces
@@ -548,6 +566,14 @@ def test_duplicate_name_409_is_not_retried(kibana, run, pauses):
     kibana.clear_log()
     duplicate = run("fleet_agent_policy", id="third", name="first", namespace="default")
     assert duplicate.failed and "already exists with name 'first'" in duplicate["msg"]
+    assert sent(kibana) == [("POST", POLICIES)] and pauses == []
+
+
+def test_an_id_taken_in_another_space_is_not_retried(kibana, run, pauses):
+    create(kibana, space="ops", id="taken", name="in ops")
+    result = run("fleet_agent_policy", id="taken", name="in default", namespace="default")
+    assert result.failed and result["status"] == 409
+    assert "Saved object [fleet-agent-policies/taken] conflict" in result["msg"]
     assert sent(kibana) == [("POST", POLICIES)] and pauses == []
 
 
