@@ -860,7 +860,6 @@ class ExceptionLists(Family):
         self.store["seq"] += 1
         return base64.b64encode(f"[{self.store['seq']},1]".encode()).decode()
 
-
     @staticmethod
     def _check_version(record, sent_version):
         """A stale _version is a saved-object version conflict [message unverified]."""

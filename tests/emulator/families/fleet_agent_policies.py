@@ -570,7 +570,6 @@ class FleetAgentPolicies(Family):
         self.data["seq"] += 1
         return self.data["seq"]
 
-
     def _visible(self, entry, space):
         if not self._space_aware():
             return True

@@ -669,7 +669,6 @@ class OsqueryPacks(Family):
         self.data["seq"] += 1
         return self.data["seq"]
 
-
     def _get(self, space, pack_id):
         entry = self.packs.get(pack_id)
         if entry is None or entry["space"] != space:
