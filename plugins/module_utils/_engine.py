@@ -25,11 +25,14 @@ MASK = "********"
 
 
 class Step(object):
-    """One write of an update plan, e.g. ("update", PUT ...) or ("enable", POST .../_enable)."""
+    """One write of an update plan, e.g. ("update", PUT ...) or ("enable", POST .../_enable).
+    `reread`: whether the object must be read again after it (False for writes to child
+    objects, such as a list's items, that leave the object itself as it was)."""
 
-    def __init__(self, name, run):
+    def __init__(self, name, run, reread=True):
         self.name = name
         self.run = run
+        self.reread = reread
 
 
 class Resource(object):
@@ -37,8 +40,9 @@ class Resource(object):
 
     #: key of the object in the module result, e.g. "connector"
     name = None
-    #: words for messages, e.g. "connector"
+    #: words for messages, e.g. "connector", and its plural when not title + "s"
     title = None
+    plural = None
     #: the module option holding the object's id
     id_option = "id"
     #: the module options that identify the object when no id is given
@@ -51,6 +55,13 @@ class Resource(object):
     server_owned = ()
     #: dotted paths compared as sets (order does not matter)
     unordered = ()
+    #: when a create's answer is lost after it may have been sent, look the object up and
+    #: create again only when it is not there; False for creates of several writes, which
+    #: recover themselves
+    retry_lost_create = True
+    #: set by ensure(): families may skip work only check or diff mode needs
+    check_mode = False
+    diff_mode = False
 
     def __init__(self, client, params):
         self.client = client
@@ -135,8 +146,8 @@ class Resource(object):
             key = ", ".join("%s=%r" % (k, self.params.get(k)) for k in self.natural_key
                             if self.params.get(k) is not None)
             raise ResourceError(
-                "%d %ss match %s (ids: %s): set %s to choose one"
-                % (len(matches), self.title, key,
+                "%d %s match %s (ids: %s): set %s to choose one"
+                % (len(matches), self.plural or self.title + "s", key,
                    ", ".join(sorted(str(self.object_id(m)) for m in matches)), self.id_option))
         return matches[0] if matches else None
 
@@ -147,7 +158,19 @@ class Resource(object):
 
     # ------------------------------------------------------------ diff
 
+    def diff(self, before, after, secrets):
+        """The diff: the changed fields only, before and after, secrets masked."""
+        old = self.diff_view(before)
+        new = self.diff_view(after, secrets)
+        if before is not None and after is not None:
+            changed = recursive_diff(old, new)
+            if changed is None:
+                return {"before": {}, "after": {}}
+            old, new = changed
+        return {"before": old, "after": new}
+
     def diff_view(self, obj, secrets=()):
+        """One side of the diff: the object as shown to the user, without server-owned fields."""
         if obj is None:
             return {}
         view = dict((k, v) for k, v in self.output(obj).items() if k not in self.server_owned)
@@ -159,6 +182,8 @@ class Resource(object):
 
 def ensure(resource, state="present", check_mode=False, diff_mode=False):
     """Make Kibana hold what `resource.params` describe; return the module result."""
+    resource.check_mode = check_mode
+    resource.diff_mode = diff_mode
     resource.validate()
     current = resource.lookup()
     result = {"changed": False}
@@ -208,14 +233,17 @@ def ensure(resource, state="present", check_mode=False, diff_mode=False):
                 else:
                     for step in steps:
                         step.run()
-                    after = resource.read(resource.object_id(current)) or \
-                        resource.predict(current, desired)
-                    _verify(resource, desired, after)
+                    if any(step.reread for step in steps):
+                        after = resource.read(resource.object_id(current)) or \
+                            resource.predict(current, desired)
+                        _verify(resource, desired, after)
+                    else:
+                        after = resource.predict(current, desired)
 
     result[resource.name] = resource.output(after) if after is not None else {}
     result.update(resource.extras)
     if diff_mode:
-        result["diff"] = _diff(resource, before, after, secrets)
+        result["diff"] = resource.diff(before, after, secrets)
     if resource.warnings:
         result["warnings"] = list(resource.warnings)
     return result
@@ -233,7 +261,7 @@ def _create(resource, desired):
     try:
         return resource.create(desired)
     except KibanaTransportError as err:
-        if not err.maybe_sent:
+        if not err.maybe_sent or not resource.retry_lost_create:
             raise
         found = resource.lookup()
         if found is not None:
@@ -250,13 +278,3 @@ def _verify(resource, desired, stored):
             "Kibana accepted the update but the stored %s still differs at: %s"
             % (resource.title, ", ".join(sorted(left))))
 
-
-def _diff(resource, before, after, secrets):
-    old = resource.diff_view(before)
-    new = resource.diff_view(after, secrets)
-    if before is not None and after is not None:
-        changed = recursive_diff(old, new)
-        if changed is None:
-            return {"before": {}, "after": {}}
-        old, new = changed
-    return {"before": old, "after": new}

@@ -16,6 +16,8 @@ import copy
 import datetime
 import re
 
+from ansible.module_utils.common.dict_transformations import recursive_diff
+
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import differences, overlay
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource, Step
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
@@ -574,6 +576,10 @@ class ExceptionListResource(Resource):
     natural_key = ("name",)
     create_only = ("type",)
     unordered = ("tags", "os_types")
+    # A create is several writes (POST or _duplicate, update, items): not retried as a whole
+    # (a lost _duplicate answer may have left a copy named "<source name> [Duplicate]"); the
+    # list POST recovers itself.
+    retry_lost_create = False
     server_owned = ("_version", "version", "tie_breaker_id", "created_at", "created_by",
                     "updated_at", "updated_by", "immutable")
 
@@ -583,7 +589,6 @@ class ExceptionListResource(Resource):
         self.required_for_create = ("name",) if params.get("duplicate_from") else ("name", "type")
         self.wanted = None
         self.sync = None
-        self.looked_up = None
         self.os_types_dropped = False
         self.recreated_items = None
 
@@ -595,10 +600,6 @@ class ExceptionListResource(Resource):
                                 "deletes every item of the list)")
         if self.params.get("items") is not None:
             self.wanted = check_items(self.params["items"])
-
-    def lookup(self):
-        self.looked_up = super(ExceptionListResource, self).lookup()
-        return self.looked_up
 
     def read(self, object_id):
         return read_list(self.client, object_id, self.namespace_type)
@@ -655,11 +656,11 @@ class ExceptionListResource(Resource):
             self.sync.plan(read_items(self.client, current["list_id"], self.namespace_type))
             self.extras["item_counts"] = self.sync.counts()
             if self.sync.creates:
-                steps.append(Step("create_items", self._run(self.sync.run_creates)))
+                steps.append(Step("create_items", self._run(self.sync.run_creates), reread=False))
             if self.sync.updates:
-                steps.append(Step("update_items", self._run(self.sync.run_updates)))
+                steps.append(Step("update_items", self._run(self.sync.run_updates), reread=False))
             if self.sync.deletes:
-                steps.append(Step("delete_items", self._run(self.sync.run_deletes)))
+                steps.append(Step("delete_items", self._run(self.sync.run_deletes), reread=False))
         return steps
 
     def _update_step(self, current, desired):
@@ -721,14 +722,6 @@ class ExceptionListResource(Resource):
             % (wanted, stored.get("list_id"), stored.get("os_types") or []))
 
     def create(self, desired):
-        try:
-            return self._create(desired)
-        except KibanaTransportError as err:
-            # Not retried as a whole by the engine: the first write went through already (a
-            # lost _duplicate answer may have left a copy named "<source name> [Duplicate]").
-            raise ResourceError(err.message, **err.details)
-
-    def _create(self, desired):
         if self.params.get("duplicate_from"):
             created = self._duplicate()
             prior = "exception list %s created by _duplicate" % created.get("list_id")
@@ -823,19 +816,19 @@ class ExceptionListResource(Resource):
             self.extras["item_counts"] = self.sync.counts()
         return predicted
 
-    def diff_view(self, obj, secrets=()):
-        view = super(ExceptionListResource, self).diff_view(obj, secrets)
-        if obj is None:
-            return view
-        before = obj is self.looked_up
-        items = None
+    def diff(self, before, after, secrets):
+        diff = super(ExceptionListResource, self).diff(before, after, secrets)
+        before_items = after_items = None
         if self.sync is not None:
-            items = dict(self.sync.before) if before else dict(self.sync.after)
-        if before and self.recreated_items is not None:
-            items = dict((i["item_id"], item_view(i)) for i in self.recreated_items)
-        if items:
-            view["items"] = items
-        return view
+            before_items, after_items = dict(self.sync.before), dict(self.sync.after)
+        if self.recreated_items is not None:
+            before_items = dict((i["item_id"], item_view(i)) for i in self.recreated_items)
+        # the sync's before/after hold only the items that change; of those, what changes
+        changed = recursive_diff({"items": before_items or {}}, {"items": after_items or {}})
+        for side, items in zip(("before", "after"), changed or ()):
+            if items.get("items"):
+                diff[side]["items"] = items["items"]
+        return diff
 
 
 # ====================================================================== info

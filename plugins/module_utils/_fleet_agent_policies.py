@@ -274,6 +274,7 @@ def with_host_name_format(features, wanted):
 class AgentPolicyResource(Resource):
     name = "agent_policy"
     title = "agent policy"
+    plural = "agent policies"
     natural_key = ("name",)
     # sys_monitoring is a query parameter of the create call (it installs the system integration);
     # changing it later is refused by create_only_changes() below, never done by recreating.
@@ -288,6 +289,8 @@ class AgentPolicyResource(Resource):
         self.required_for_create = ("name",) if params.get("copy_from") else ("name", "namespace")
         self._source = None
         self._protection_warned = False
+        #: enrolled agents of the policy being changed or deleted, when counted
+        self.agents = None
 
     # ------------------------------------------------------------ input
 
@@ -431,8 +434,12 @@ class AgentPolicyResource(Resource):
             raise ResourceError("agent policy %s (%s) is %s: the module does not %s it.%s"
                                 % (current.get("id"), current.get("name"), reason,
                                    "update" if action == "update" else "delete", hint))
-        agents = self.agent_count(current)
-        self.extras["agents_reached"] = agents
+        if action == "update" and not self.diff_mode:
+            return
+        # shown in diff mode; counted on delete as well, for Fleet's refusal
+        agents = self.agents = self.agent_count(current)
+        if self.diff_mode:
+            self.extras["agents_reached"] = agents
         if action == "delete" and agents and not current.get("supports_agentless"):
             self.warnings.append(
                 "agent policy %s has %d enrolled agents: Fleet refuses to delete it until they "
@@ -557,7 +564,7 @@ class AgentPolicyResource(Resource):
         try:
             self.write("POST", "%s/delete" % POLICIES_PATH, body)
         except KibanaApiError as err:
-            agents = self.extras.get("agents_reached")
+            agents = self.agents
             if err.status == 400 and agents:
                 raise KibanaApiError(
                     err.method, err.path, err.status,

@@ -245,8 +245,8 @@ options:
     choices: [present, absent]
     default: present
 notes:
-  - The result's RV(agents_reached) tells how many enrolled agents an update or deletion
-    reaches (in check mode, would reach), which no other tool shows before the change.
+  - In diff mode, the result's RV(agents_reached) tells how many enrolled agents an update or
+    deletion reaches (in check mode, would reach), which no other tool shows before the change.
 seealso:
   - module: stackops.kibana.fleet_agent_policy_info
 '''
@@ -338,7 +338,7 @@ agents_reached:
   description:
     - How many enrolled agents the update or deletion reaches (Fleet pushes each new revision
       to every agent of the policy).
-  returned: when an existing policy is changed or deleted, in check mode too
+  returned: in diff mode, when an existing policy is changed or deleted (in check mode too)
   type: int
   sample: 12
 operations:

@@ -11,8 +11,11 @@ from ansible_collections.stackops.kibana.plugins.module_utils._client import (
     authorization_header,
 )
 from ansible_collections.stackops.kibana.plugins.module_utils._connectors import ConnectorResource
-from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource, ensure
-from ansible_collections.stackops.kibana.plugins.module_utils._errors import ResourceError
+from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource, Step, ensure
+from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
+    KibanaTransportError,
+    ResourceError,
+)
 
 PARAMS = {"id": None, "name": "engine-made", "connector_type_id": ".index",
           "config": {"index": "engine"}, "secrets": None, "secrets_update": "on_create",
@@ -103,6 +106,70 @@ def test_ambiguous_natural_key_lists_the_ids():
     with pytest.raises(ResourceError) as err:
         ensure(make(store, size=1), "present")
     assert "2 things match name='a' (ids: t1, t2)" in str(err.value)
+    resource = make(store, size=1)
+    resource.title, resource.plural = "policy", "policies"
+    with pytest.raises(ResourceError) as err:
+        ensure(resource, "present")
+    assert "2 policies match name='a'" in str(err.value)
+
+
+class CountingResource(MemoryResource):
+    """Counts reads; its `size` is a child object's, written by a step that leaves it as it was."""
+
+    reads = 0
+
+    def read(self, object_id):
+        CountingResource.reads += 1
+        return super(CountingResource, self).read(object_id)
+
+    def plan(self, current, desired):
+        if desired.get("size") == current.get("size"):
+            return []
+
+        def write_child():
+            self.store[current["id"]]["size"] = desired["size"]
+        return [Step("child", write_child, reread=False)]
+
+
+def test_steps_that_leave_the_object_as_it_was_are_not_read_again():
+    store = {"t1": {"id": "t1", "name": "a", "size": 1}}
+    resource = CountingResource(None, {"id": "t1", "name": "a", "recreate": False, "size": 2})
+    resource.store = store
+    CountingResource.reads = 0
+    result = ensure(resource, "present")
+    assert result["changed"] and result["operations"] == ["child"]
+    assert result["thing"]["size"] == 2 and store["t1"]["size"] == 2
+    assert CountingResource.reads == 1  # the lookup only
+
+
+class LostAnswerResource(MemoryResource):
+    """Its create's answer is lost after the request was sent; the object was not made."""
+
+    creates = 0
+
+    def create(self, desired):
+        LostAnswerResource.creates += 1
+        raise KibanaTransportError("POST", "/things", "connection reset", maybe_sent=True)
+
+
+@pytest.mark.parametrize("retry", [True, False])
+def test_a_lost_create_is_looked_up_and_retried_only_when_the_family_allows(retry):
+    resource = make({}, size=1)
+    resource.__class__ = LostAnswerResource
+    resource.retry_lost_create = retry
+    LostAnswerResource.creates = 0
+    with pytest.raises(KibanaTransportError):
+        ensure(resource, "present")
+    assert LostAnswerResource.creates == (2 if retry else 1)
+
+
+def test_the_resource_knows_the_modes():
+    resource = make({}, size=1)
+    ensure(resource, "present", check_mode=True, diff_mode=True)
+    assert (resource.check_mode, resource.diff_mode) == (True, True)
+    resource = make({}, size=1)
+    ensure(resource, "present")
+    assert (resource.check_mode, resource.diff_mode) == (False, False)
 
 
 def test_a_write_the_server_ignored_is_reported():

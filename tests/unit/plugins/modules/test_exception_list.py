@@ -112,10 +112,15 @@ def test_life_cycle_with_check_and_diff_at_each_step(kibana, run, space):
     assert predicted["item_counts"] == {"created": 0, "updated": 1, "deleted": 0, "unchanged": 2}
     assert predicted["diff"] == {"before": {"items": {"item-002": {"name": "Item 2"}}},
                                  "after": {"items": {"item-002": {"name": "Item two"}}}}
+    kibana.clear_log()
     updated = run("exception_list", diff=True, **task)
     assert updated["changed"] and updated["operations"] == ["update_items"]
     assert updated["diff"] == predicted["diff"]
     assert updated["item_counts"] == predicted["item_counts"]
+    # one filtered _find tells whether any item stores os_types (an overwrite must not wipe
+    # them); the list itself is not read again after item writes
+    assert calls(kibana.requests()) == [("GET", prefix + LISTS), ("GET", prefix + FIND_ITEMS),
+                                        ("GET", prefix + FIND_ITEMS), ("PUT", prefix + ITEMS)]
     [put] = kibana.writes()
     assert (put["method"], put["path"]) == ("PUT", prefix + ITEMS)
     assert put["body"]["id"] == items["item-002"]["id"]

@@ -316,6 +316,9 @@ def test_no_op_runs_leave_the_revision_and_report_the_agents_reached(kibana, run
                   description="new")
     assert preview["changed"] and preview["agents_reached"] == 7
     assert kibana.writes() == []
+    # the count is part of the diff: without diff mode it is not reported
+    assert "agents_reached" not in run("fleet_agent_policy", check_mode=True, name="busy",
+                                       description="new")
     # found by id: the count comes from the read as well
     kibana.clear_log()
     by_id = run("fleet_agent_policy", diff=True, id=policy["id"], description="new")
@@ -332,7 +335,8 @@ def test_agents_reached_asks_withagentcount_when_the_read_has_no_count(kibana, r
     kibana.clear_log()
     # as from a Kibana (or a user without agent privileges) whose GET leaves the count out
     kibana.fault(method="GET", path=POLICIES + "/uncounted$", status=200, body={"item": item})
-    result = run("fleet_agent_policy", check_mode=True, id=policy["id"], description="new")
+    result = run("fleet_agent_policy", check_mode=True, diff=True, id=policy["id"],
+                 description="new")
     assert result["agents_reached"] == 2
     counted = kibana.requests()[-1]
     assert counted["path"] == POLICIES and counted["query"]["withAgentCount"] == "true"
@@ -469,7 +473,8 @@ def test_is_protected_is_applied_right_after_a_copy_that_brings_elastic_defend(k
 def test_delete_refused_while_agents_are_enrolled(kibana, run):
     policy = create(kibana, name="enrolled")
     enroll(kibana, policy["id"], 3)
-    checked = run("fleet_agent_policy", check_mode=True, name="enrolled", state="absent")
+    checked = run("fleet_agent_policy", check_mode=True, diff=True, name="enrolled",
+                  state="absent")
     assert checked["changed"] and checked["agents_reached"] == 3
     assert any("3 enrolled agents" in w for w in checked["warnings"])
     failed = run("fleet_agent_policy", name="enrolled", state="absent")
