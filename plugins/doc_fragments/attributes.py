@@ -17,6 +17,14 @@ attributes:
     description: Returns the changed fields before and after the change, with secrets masked.
 '''
 
+    RESOURCE_MODULE = r'''
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+'''
+
     INFO_MODULE = r'''
 attributes:
   check_mode:

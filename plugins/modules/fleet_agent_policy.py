@@ -31,11 +31,7 @@ extends_documentation_fragment:
   - stackops.kibana.connection
   - stackops.kibana.connection.SPACE
   - stackops.kibana.attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
+  - stackops.kibana.attributes.RESOURCE_MODULE
 options:
   id:
     description:
