@@ -26,6 +26,7 @@ PAGE_SIZE = 100
 DURATION = re.compile(r"^[1-9][0-9]*[smhd]$")
 SNOOZE_DURATION = re.compile(r"^([0-9]+)([smhd])$")
 SNOOZE_EVERY = re.compile(r"^([1-9][0-9]*)([dwMy])$")
+HOUR = re.compile(r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$")
 NOTIFY_WHEN = ["onActionGroupChange", "onActiveAlert", "onThrottleInterval"]
 MILLISECONDS = {"s": 1000, "m": 60000, "h": 3600000, "d": 86400000}
 # rrule's Frequency enum, as Kibana stores a snooze schedule's `every`
@@ -113,14 +114,13 @@ RULE_OPTIONS = dict(
     )),
     muted=dict(type="bool"),
     snooze_schedules=dict(type="list", elements="dict", options=SNOOZE_OPTIONS),
-    purge_snooze_schedules=dict(type="bool", default=False),
+    purge_snooze_schedules=dict(type="bool", default=True),
     update_api_key=dict(type="bool", default=False, no_log=False),
     recreate=dict(type="bool", default=False),
 )
 
 RULE_MODULE_KWARGS = dict(
     required_one_of=[("id", "name")],
-    required_if=[("purge_snooze_schedules", True, ("snooze_schedules",))],
 )
 
 INFO_OPTIONS = dict(
@@ -306,6 +306,17 @@ class RuleResource(Resource):
                 "%s (rule level) cannot be combined with %s: Kibana accepts either the deprecated "
                 "rule-level notify_when/throttle or a frequency on each action, not both"
                 % (" and ".join(legacy), ", ".join(per_action)))
+        for index, action in enumerate(params.get("actions") or []):
+            hours = ((action.get("alerts_filter") or {}).get("timeframe") or {}).get("hours") or {}
+            for end in ("start", "end"):
+                if hours.get(end) is not None and not HOUR.match(hours[end]):
+                    raise ResourceError(
+                        "actions[%d].alerts_filter.timeframe.hours.%s must be a time of day as "
+                        "HH:mm (00:00 to 24:00), got %r" % (index, end, hours[end]))
+        for key in ("look_back_window", "status_change_threshold"):
+            value = (params.get("flapping") or {}).get(key)
+            if value is not None and not 2 <= value <= 20:
+                raise ResourceError("flapping.%s must be between 2 and 20, got %r" % (key, value))
         for index, schedule in enumerate(params.get("snooze_schedules") or []):
             where = "snooze_schedules[%d]" % index
             if not SNOOZE_DURATION.match(schedule["duration"]):
@@ -508,6 +519,10 @@ class RuleResource(Resource):
         for key in ("alert_delay", "flapping"):
             if desired.get(key) is not None:
                 body[key] = overlay(current.get(key) or {}, desired[key])
+        # dashboards and an investigation guide linked in the UI (Kibana 9): sent back as they
+        # are, as an update without them may clear them
+        if current.get("artifacts"):
+            body["artifacts"] = copy.deepcopy(current["artifacts"])
         return body
 
     def create(self, desired):

@@ -277,4 +277,3 @@ def _verify(resource, desired, stored):
         resource.warnings.append(
             "Kibana accepted the update but the stored %s still differs at: %s"
             % (resource.title, ", ".join(sorted(left))))
-

@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import math
 import re
 import time
 
@@ -43,6 +44,10 @@ MONITORING_PORT_MAX = 65353  # sic: Fleet's schema limit
 NAMESPACE_INVALID = re.compile(r'[*\\/?"<>|\s,#:-]')
 DURATION_PART = re.compile(r"(\d+)([smhdw])")
 DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+# A caller-chosen id is a path segment: the Terraform provider's rules (1 to 255 characters, no
+# '/', no '..', none of the JavaScript prototype words), plus '?' and '#', which would end the path.
+ID_MAX_LENGTH = 255
+ID_INVALID = re.compile(r"[/?#]|\.\.|__proto__|constructor|prototype")
 
 OUTPUT_ID_FIELDS = ("data_output_id", "monitoring_output_id", "fleet_server_host_id",
                     "download_source_id")
@@ -139,7 +144,7 @@ def duration_seconds(value, option):
         if value < 0:
             raise ResourceError("%s must not be negative, got %r" % (option, value))
         return int(value)
-    if isinstance(value, float) and value == int(value) and value >= 0:
+    if isinstance(value, float) and value.is_integer() and value >= 0:
         return int(value)
     text = value.strip().lower() if isinstance(value, string_types) else None
     if text and text.isdigit():
@@ -182,7 +187,8 @@ def tag_problems(tags):
             duplicates.append(name.strip())
         seen.add(name.strip())
         value = tag.get("value")
-        if isinstance(value, bool) or not isinstance(value, string_types + integer_types + (float,)):
+        if isinstance(value, bool) or not isinstance(value, string_types + integer_types + (float,)) \
+                or (isinstance(value, float) and (math.isnan(value) or math.isinf(value))):
             problems.append("the value of tag %r must be a string or a number, got %r"
                             % (name, value))
     if duplicates:
@@ -195,7 +201,7 @@ def tag_problems(tags):
 
 def _number(value):
     """50.0 -> 50: whole floats are sent as integers."""
-    if isinstance(value, float) and value == int(value):
+    if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
 
@@ -296,6 +302,11 @@ class AgentPolicyResource(Resource):
 
     def validate(self):
         params = self.params
+        policy_id = params.get("id")
+        if policy_id and (len(policy_id) > ID_MAX_LENGTH or ID_INVALID.search(policy_id)):
+            raise ResourceError("id %r is not a valid agent policy id: at most %d characters, "
+                                "without '/', '?', '#', '..', '__proto__', 'constructor' or "
+                                "'prototype'" % (policy_id, ID_MAX_LENGTH))
         if params.get("name") is not None and not params["name"].strip():
             raise ResourceError("name must not be empty or only whitespace")
         if params.get("namespace") is not None:
@@ -398,7 +409,7 @@ class AgentPolicyResource(Resource):
         found = [path for path in super(AgentPolicyResource, self).changes(current, desired)
                  if path != "sys_monitoring"]
         if "is_protected" in found and desired.get("is_protected") and \
-                package_attached(current, DEFEND_PACKAGE) is False:
+                self.defend_attached(current) is False:
             # Fleet silently keeps tamper protection off without Elastic Defend; sending it anyway
             # would push a new revision to every agent on every run and change nothing.
             found.remove("is_protected")
@@ -407,8 +418,18 @@ class AgentPolicyResource(Resource):
                 self.warnings.append(
                     "is_protected=true is not sent for agent policy %s: Fleet keeps tamper "
                     "protection off until the Elastic Defend integration is attached to the "
-                    "policy. Attach Elastic Defend, then run again." % current.get("id"))
+                    "policy. Attach Elastic Defend, then run again."
+                    % (current.get("id") or current.get("name")))
         return found
+
+    def defend_attached(self, current):
+        """Whether Elastic Defend is attached; a policy that lists its integrations by id only
+        (a create's answer, e.g. with sys_monitoring) is read again in full to tell."""
+        attached = package_attached(current, DEFEND_PACKAGE)
+        if attached is None and current.get("id"):
+            stored = get_policy(self.client, current["id"])
+            attached = package_attached(stored, DEFEND_PACKAGE) if stored else None
+        return attached
 
     def create_only_changes(self, current, desired):
         wanted = desired.get("sys_monitoring")
@@ -516,7 +537,8 @@ class AgentPolicyResource(Resource):
         """The policy named by copy_from: its id first, else its name, in this space."""
         if self._source is None:
             wanted = self.params["copy_from"]
-            source = get_policy(self.client, wanted)
+            # a name such as "prod/eu" cannot be an id: it would change the request path
+            source = None if ID_INVALID.search(wanted) else get_policy(self.client, wanted)
             if source is None:
                 matches = find_by_name(self.client, wanted, with_agent_count=False)
                 if len(matches) > 1:
@@ -606,6 +628,8 @@ class AgentPolicyResource(Resource):
             return predicted
         predicted.update(self.create_body(desired))
         predicted["id"] = self.params.get("id")
+        # warns, as the real run does, that a new policy cannot be protected yet (no Defend)
+        self.changes(predicted, desired)
         return predicted
 
 

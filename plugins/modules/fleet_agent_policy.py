@@ -37,6 +37,8 @@ options:
     description:
       - The agent policy id. Chosen by you when the policy is created; otherwise Fleet
         generates one.
+      - At most 255 characters, without C(/), C(?), C(#), C(..), C(__proto__), C(constructor) or
+        C(prototype).
       - When not given, the policy is found by O(name) in the space.
     type: str
   name:

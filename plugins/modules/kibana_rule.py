@@ -24,8 +24,9 @@ description:
     credentials of the calling user, and the rule then runs with that user's privileges. This is why
     the module sends nothing when nothing differs.
   - An update sends the whole rule, as the update API requires, built from the stored rule with
-    the options you set laid over it, so C(tags), C(params) and C(actions) you do not set are kept.
-    The update API cannot change O(rule_type_id) or O(consumer); see O(recreate).
+    the options you set laid over it, so C(tags), C(params), C(actions) and C(artifacts) (the
+    dashboards and investigation guide linked in the UI) you do not set are kept. The update API
+    cannot change O(rule_type_id) or O(consumer); see O(recreate).
   - O(enabled) is changed through C(_enable) and C(_disable), O(muted) through C(_mute_all) and
     C(_unmute_all), O(snooze_schedules) through the snooze schedule API; a rule created with
     O(enabled=false) is created disabled.
@@ -236,7 +237,8 @@ options:
   snooze_schedules:
     description:
       - Snooze schedules the rule must have (Kibana 8.19 or 9.1 and later). Missing ones are
-        added; others are kept unless O(purge_snooze_schedules=true).
+        added and, unless O(purge_snooze_schedules=false), the rule's other schedules are
+        deleted; V([]) deletes them all. Not setting the option keeps the current schedules.
       - A schedule matches a stored one when its start, duration, time zone and recurrence are
         equal. Kibana allows 5 schedules per rule and drops schedules that have ended, so list only
         current ones.
@@ -281,9 +283,11 @@ options:
             elements: int
   purge_snooze_schedules:
     description:
-      - Delete the rule's snooze schedules that O(snooze_schedules) does not list.
+      - Delete the rule's snooze schedules that O(snooze_schedules) does not list. V(false) only
+        adds the missing ones.
+      - Ignored when O(snooze_schedules) is not set.
     type: bool
-    default: false
+    default: true
   update_api_key:
     description:
       - Rotate the rule's API key (C(_update_api_key)), so that the rule runs with the calling
@@ -402,7 +406,6 @@ EXAMPLES = r'''
         recurring:
           every: 1w
           on_week_day: [SU]
-    purge_snooze_schedules: true
 
 - name: Remove a rule
   stackops.kibana.kibana_rule:

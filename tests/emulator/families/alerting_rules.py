@@ -15,7 +15,8 @@ import re
 import zoneinfo
 
 from ..app import Family, new_id, now_iso
-from ..errors import KibanaError, bad_request, saved_object_conflict, saved_object_not_found
+from ..errors import (KibanaError, bad_request, not_found, saved_object_conflict,
+                      saved_object_not_found)
 from ..schema import UNDEFINED, UUID, Field, body_or_empty, check_object
 
 SO_TYPE = "alert"
@@ -1399,11 +1400,12 @@ class AlertingRules(Family):
         rule = self._entry(call)["rule"]
         schedule_id = call.args["schedule_id"]
         schedules = rule.get("snooze_schedule", [])
-        # Kibana answers 400 (not 404) for an unknown schedule of an existing rule.
+        # The notes: unknown schedule -> 404 (unsnooze route: Boom.notFound); a rule without any
+        # schedule is a 400 there (Boom.badRequest) before the id is looked at.
         if not schedules:
             raise bad_request("Rule has no snooze schedules.")
         if not any(s["id"] == schedule_id for s in schedules):
-            raise bad_request(f"Rule has no snooze schedule with id {schedule_id}.")
+            raise not_found(f"Rule has no snooze schedule with id {schedule_id}.")
         rule["snooze_schedule"] = [s for s in schedules if s["id"] != schedule_id]
         self._touch(rule, call)
         return 204, None

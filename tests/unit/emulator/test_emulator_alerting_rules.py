@@ -333,7 +333,7 @@ def test_snooze_validation_and_limit(kibana):
             "start": f"2030-01-01T0{hour}:00:00.000Z", "duration": "1h"}}})
     assert error(kibana.api("POST", path, {"schedule": {"custom": {
         "start": start, "duration": "1h"}}}), 400) == "Rule cannot have more than 5 snooze schedules"
-    assert error(kibana.api("DELETE", f"{path}/nope"), 400) == \
+    assert error(kibana.api("DELETE", f"{path}/nope"), 404) == \
         "Rule has no snooze schedule with id nope."
 
 

@@ -141,9 +141,12 @@ def test_list_paging_sorting_and_limits(kibana):
                                                "sortOrder": "asc"}).json()
     assert [p["name"] for p in body["items"]] == ["policy-2"] and body["total"] == 3
     assert kibana.api("GET", POLICIES, params={"perPage": 500}).status_code == 200
-    message = error(kibana.api("GET", POLICIES, params={"perPage": 101, "full": "true"}), 400)
-    assert message.endswith("perPage should be less or equal to 100 when fetching full policies "
-                            "or agent count.")
+    for limited in ({"full": "true"}, {"withAgentCount": "true"}):
+        message = error(kibana.api("GET", POLICIES, params=dict(limited, perPage=101)), 400)
+        assert message.endswith("perPage should be less or equal to 100 when fetching full "
+                                "policies or agent count.")
+    assert kibana.api("GET", POLICIES, params={"perPage": 100, "withAgentCount": "true"}
+                      ).status_code == 200
     assert "definition for this key is missing" in error(
         kibana.api("GET", POLICIES, params={"per_page": 5}), 400)
 
@@ -206,10 +209,23 @@ def test_put_refuses_read_only_fields(kibana, field):
     assert error(resp, 400) == f"[request body.{field}]: definition for this key is missing"
 
 
+def test_put_requires_name_and_namespace(kibana):
+    policy = item(create(kibana))
+    path = f"{POLICIES}/{policy['id']}"
+    for missing in ("name", "namespace"):
+        body = put_body(policy, description="x")
+        del body[missing]
+        assert error(kibana.api("PUT", path, body), 400) == (
+            f"[request body.{missing}]: expected value of type [string] but got [undefined]")
+    assert item(kibana.api("GET", path))["revision"] == 1
+
+
 def test_put_rename_onto_another_name_is_409(kibana):
     first = item(create(kibana, name="first"))
     second = item(create(kibana, name="second"))
-    error(kibana.api("PUT", f"{POLICIES}/{second['id']}", put_body(second, name="first")), 409)
+    message = error(kibana.api("PUT", f"{POLICIES}/{second['id']}", put_body(second, name="first")),
+                    409)
+    assert message == f"Agent Policy '{first['id']}' already exists with name 'first'"
     item(kibana.api("PUT", f"{POLICIES}/{second['id']}", put_body(second)))
     assert first["id"] != second["id"]
 
@@ -252,7 +268,8 @@ def test_copy(kibana):
     assert copied["id"] != source["id"] and copied["name"] == "copy"
     assert copied["inactivity_timeout"] == 600 and copied["revision"] == 2
     assert copied["package_policies"][0]["name"] == "system-1 (copy)"
-    error(kibana.api("POST", f"{POLICIES}/{source['id']}/copy", {"name": "source"}), 409)
+    message = error(kibana.api("POST", f"{POLICIES}/{source['id']}/copy", {"name": "source"}), 409)
+    assert message == f"Agent Policy '{source['id']}' already exists with name 'source'"
     message = error(kibana.api("POST", f"{POLICIES}/{source['id']}/copy", {"name": ""}), 400)
     assert message == ("[request body.name]: value has length [0] but it must have a minimum "
                        "length of [1].")

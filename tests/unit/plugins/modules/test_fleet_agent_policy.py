@@ -422,6 +422,14 @@ def test_copy_from_by_id_with_nothing_to_converge(kibana, run):
     assert copied["agent_policy"]["inactivity_timeout"] == 600
 
 
+def test_copy_from_a_name_with_a_slash_is_looked_up_by_name(kibana, run):
+    source = create(kibana, name="prod/eu", inactivity_timeout=600)
+    copied = run("fleet_agent_policy", name="staging/eu", copy_from="prod/eu")
+    assert copied["changed"] and copied["agent_policy"]["inactivity_timeout"] == 600
+    assert sent(kibana) == [("POST", "%s/%s/copy" % (POLICIES, source["id"]))]
+    assert not any(r["path"].startswith(POLICIES + "/prod") for r in kibana.requests())
+
+
 def test_copy_from_an_unknown_policy_fails_before_any_write(kibana, run):
     result = run("fleet_agent_policy", name="orphan", copy_from="no such policy")
     assert result.failed and "copy_from 'no such policy'" in result["msg"]
@@ -453,6 +461,22 @@ def test_is_protected_is_sent_once_elastic_defend_is_attached(kibana, run):
     kibana.clear_log()
     assert not run("fleet_agent_policy", **task)["changed"]
     assert kibana.writes() == []
+
+
+def test_is_protected_on_a_new_policy_sends_no_ignored_put(kibana, run):
+    """Fleet forces is_protected off on create and on a PUT without Elastic Defend (and the PUT
+    still bumps the revision): a new policy, even one created with sys_monitoring (whose create
+    answer lists its integrations by id only), gets a warning and no PUT."""
+    task = dict(name="monitored and protected", namespace="default", sys_monitoring=True,
+                is_protected=True)
+    checked = run("fleet_agent_policy", check_mode=True, **task)
+    assert checked["changed"] and kibana.writes() == []
+    assert checked["agent_policy"]["is_protected"] is False
+    assert any("Elastic Defend" in w for w in checked["warnings"])
+    created = run("fleet_agent_policy", **task)
+    assert created["changed"] and sent(kibana) == [("POST", POLICIES)]
+    assert any("Elastic Defend" in w for w in created["warnings"])
+    assert stored(kibana, created["agent_policy"]["id"])["revision"] == 1
 
 
 def test_is_protected_is_applied_right_after_a_copy_that_brings_elastic_defend(kibana, run):
@@ -628,6 +652,13 @@ def test_404_for_a_space_that_does_not_exist(kibana, run):
     ({"global_data_tags": [{"name": "team"}]}, "value"),
     ({"inactivity_timeout": "2 weeks"}, "inactivity_timeout must be a whole number of seconds"),
     ({"inactivity_timeout": "1.5h"}, "inactivity_timeout must be a whole number of seconds"),
+    ({"inactivity_timeout": float("nan")}, "inactivity_timeout must be a whole number of seconds"),
+    ({"unenroll_timeout": float("inf")}, "unenroll_timeout must be a whole number of seconds"),
+    ({"global_data_tags": [{"name": "ratio", "value": float("nan")}]},
+     "must be a string or a number"),
+    ({"id": "a/b"}, "id 'a/b' is not a valid agent policy id"),
+    ({"id": "x" * 256}, "is not a valid agent policy id"),
+    ({"id": "../other"}, "is not a valid agent policy id"),
     ({"unenroll_timeout": -1}, "unenroll_timeout must not be negative"),
     ({"unenroll_timeout": True}, "unenroll_timeout must be a number of seconds"),
     ({"overrides": {"inputs": {}}}, "input overrides are not allowed"),

@@ -491,6 +491,42 @@ def test_reordered_actions_are_a_change_and_keep_their_uuids(kibana, run):
     assert result["changed"] and result["rule"]["actions"] == []
 
 
+def test_use_alert_data_and_action_throttle_round_trip(kibana, run):
+    """An action's use_alert_data_for_template and frequency.throttle: sent, unchanged when run
+    again, and a false value is sent as such (trap 2)."""
+    log_id = connector(kibana)
+    action = {"id": log_id, "group": "threshold met", "params": {"message": "m"},
+              "use_alert_data_for_template": True,
+              "frequency": {"summary": True, "notify_when": "onThrottleInterval", "throttle": "1h"}}
+    task = index_rule(log_id, actions=[action])
+    created = run("kibana_rule", **task)
+    assert not created.failed, created["msg"]
+    sent = kibana.writes()[0]["body"]["actions"][0]
+    assert sent["use_alert_data_for_template"] is True and sent["frequency"]["throttle"] == "1h"
+    assert_idempotent(kibana, run, task, reads=1)
+    action["use_alert_data_for_template"] = False
+    checked, done, writes = step(kibana, run, task, ["update"])
+    assert writes[0]["body"]["actions"][0]["use_alert_data_for_template"] is False
+    assert done["rule"]["actions"][0]["use_alert_data_for_template"] is False
+    assert done["rule"]["actions"][0]["uuid"] == created["rule"]["actions"][0]["uuid"]
+
+
+def test_update_sends_back_the_artifacts_linked_in_the_ui(kibana, run):
+    """Dashboards and an investigation guide linked in the UI are not module options; an update
+    sends them back so that they are not cleared."""
+    artifacts = {"dashboards": [{"id": "dashboard-1"}],
+                 "investigation_guide": {"blob": "## Check the disks"}}
+    made = kibana.api("POST", RULE, {
+        "name": "with guide", "rule_type_id": ".index-threshold", "consumer": "alerts",
+        "schedule": {"interval": "1m"}, "params": INDEX_PARAMS, "artifacts": artifacts}).json()
+    kibana.clear_log()
+    assert_idempotent(kibana, run, {"name": "with guide", "tags": []}, reads=1)
+    result = run("kibana_rule", name="with guide", tags=["disks"])
+    assert result["changed"] and not result.failed, result.get("msg")
+    assert kibana.writes()[0]["body"]["artifacts"] == artifacts
+    assert stored(kibana, made["id"])["artifacts"] == artifacts
+
+
 # ------------------------------------------------------------------ connectors by name
 
 
@@ -657,14 +693,14 @@ def test_snooze_schedules_added_kept_and_purged(kibana, run):
     weekly_id = entry["id"]
 
     # another one without purge: the first is kept
-    checked, done, writes = step(kibana, run, dict(base, snooze_schedules=[ONE_OFF]), ["snooze"])
+    checked, done, writes = step(kibana, run, dict(base, snooze_schedules=[ONE_OFF],
+                                                   purge_snooze_schedules=False), ["snooze"])
     assert len(done["rule"]["snooze_schedule"]) == 2
     # listing both in another order is no change
-    assert_idempotent(kibana, run, dict(base, snooze_schedules=[ONE_OFF, SNOOZE],
-                                        purge_snooze_schedules=True))
-    # purge deletes the unlisted one
-    checked, done, writes = step(kibana, run, dict(base, snooze_schedules=[ONE_OFF],
-                                                   purge_snooze_schedules=True), ["unsnooze"])
+    assert_idempotent(kibana, run, dict(base, snooze_schedules=[ONE_OFF, SNOOZE]))
+    # purge (the default) deletes the unlisted one
+    checked, done, writes = step(kibana, run, dict(base, snooze_schedules=[ONE_OFF]),
+                                 ["unsnooze"])
     assert methods_and_paths(writes) == [("DELETE", "%s/%s" % (path, weekly_id))]
     assert [s["rRule"]["dtstart"] for s in done["rule"]["snooze_schedule"]] == [ONE_OFF["start"]]
     # a changed duration is another schedule
@@ -673,6 +709,10 @@ def test_snooze_schedules_added_kept_and_purged(kibana, run):
                                                    purge_snooze_schedules=True),
                                  ["unsnooze", "snooze"])
     assert [s["duration"] for s in done["rule"]["snooze_schedule"]] == [2 * 86400000]
+    # not setting the option keeps them; [] deletes them all
+    assert_idempotent(kibana, run, dict(base, tags=["infra"]))
+    checked, done, writes = step(kibana, run, dict(base, snooze_schedules=[]), ["unsnooze"])
+    assert done["rule"]["snooze_schedule"] == []
 
 
 def test_snooze_keeps_a_muted_rule_muted(kibana, run):
@@ -762,7 +802,16 @@ def test_update_api_key_rotates_and_reports_changed(kibana, run):
      "snooze_schedules[0].duration"),
     ({"snooze_schedules": [dict(ONE_OFF, recurring={"every": "1h"})]},
      "snooze_schedules[0].recurring.every"),
-    ({"purge_snooze_schedules": True}, "snooze_schedules"),
+    ({"flapping": {"look_back_window": 1, "status_change_threshold": 4}},
+     "flapping.look_back_window must be between 2 and 20"),
+    ({"flapping": {"look_back_window": 10, "status_change_threshold": 21}},
+     "flapping.status_change_threshold must be between 2 and 20"),
+    ({"actions": [{"id": "c", "group": "g", "frequency": ON_ACTIVE, "alerts_filter": {"timeframe": {
+        "days": [1], "hours": {"start": "8:00", "end": "17:00"}, "timezone": "UTC"}}}]},
+     "actions[0].alerts_filter.timeframe.hours.start must be a time of day as HH:mm"),
+    ({"actions": [{"id": "c", "group": "g", "frequency": ON_ACTIVE, "alerts_filter": {"timeframe": {
+        "days": [1], "hours": {"start": "08:00", "end": "25:00"}, "timezone": "UTC"}}}]},
+     "actions[0].alerts_filter.timeframe.hours.end must be a time of day as HH:mm"),
     ({"name": None}, "one of the following is required: id, name"),
     ({"state": "gone"}, "state"),
 ])
@@ -858,3 +907,58 @@ def test_output_is_a_copy_of_the_stored_rule(kibana, run):
     assert created["rule"] == rule
     listed = run("kibana_rule_info", id=rule["id"])["rules"][0]
     assert copy.deepcopy(listed) == rule
+
+
+# ------------------------------------------------------------------ documentation
+
+
+def example_tasks(module):
+    """The tasks of a module's EXAMPLES, as dicts ("!unsafe" strings kept as they are)."""
+    import yaml
+
+    from ansible_collections.stackops.kibana.plugins.modules import kibana_rule, kibana_rule_info
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_constructor("!unsafe", lambda loader, node: loader.construct_scalar(node))
+    source = {"kibana_rule": kibana_rule, "kibana_rule_info": kibana_rule_info}[module]
+    return yaml.load(source.EXAMPLES, Loader=Loader)
+
+
+def test_examples_work_against_the_emulator(kibana, run):
+    """Every EXAMPLES task (the reference page's ES|QL rule with a server-log action, an index
+    threshold rule, ...) succeeds, changes, and is unchanged with no write when run again."""
+    kibana.create_space("security")
+    for space in (None, "security"):
+        connector(kibana, name="rules-server-log", space=space)
+    # the rule "made in the UI" the later examples act on
+    kibana.api("POST", RULE, {"name": "disk usage", "rule_type_id": ".index-threshold",
+                              "consumer": "alerts", "schedule": {"interval": "1m"},
+                              "params": INDEX_PARAMS, "tags": ["infra"]})
+    tasks = example_tasks("kibana_rule")
+    assert len(tasks) == 5
+    for task in tasks:
+        options = dict(task["stackops.kibana.kibana_rule"])
+        assert options.pop("kibana_url") and options.pop("api_key")
+        kibana.clear_log()
+        checked = run("kibana_rule", check_mode=True, **options)
+        assert checked["changed"] and not checked.failed, (task["name"], checked.get("msg"))
+        assert kibana.writes() == []
+        done = run("kibana_rule", **options)
+        assert done["changed"] and not done.failed, (task["name"], done.get("msg"))
+        assert "warnings" not in done, done["warnings"]
+        assert_idempotent(kibana, run, options)
+    esql, threshold = [run("kibana_rule_info", name=name, space_id=space)["rules"]
+                       for name, space in (("my Elasticsearch query ESQL rule", None),
+                                           ("failed logins", "security"))]
+    assert esql[0]["params"]["searchType"] == "esqlQuery"
+    assert esql[0]["actions"][0]["connector_type_id"] == ".server-log"
+    assert threshold[0]["enabled"] is False and threshold[0]["rule_type_id"] == ".index-threshold"
+    info = example_tasks("kibana_rule_info")
+    for task in info:
+        options = dict(task["stackops.kibana.kibana_rule_info"])
+        options.pop("kibana_url")
+        options.pop("api_key")
+        result = run("kibana_rule_info", **options)
+        assert not result.failed and not result["changed"], result.get("msg")
