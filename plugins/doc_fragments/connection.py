@@ -21,8 +21,10 @@ options:
   username:
     description:
       - User name for HTTP basic authentication. Requires O(password).
-      - If not set, the value of the E(KIBANA_USERNAME) environment variable is used.
       - Exactly one of O(username), O(api_key) or O(bearer_token) must be given.
+      - When the task sets none of them, the E(KIBANA_USERNAME), E(KIBANA_API_KEY) and
+        E(KIBANA_BEARER_TOKEN) environment variables are used (exactly one of them); a method set in
+        the task always wins over the environment.
     type: str
   password:
     description:
@@ -33,13 +35,15 @@ options:
     description:
       - An Elasticsearch API key in its encoded form (the C(encoded) value Elasticsearch returns
         when the key is created), sent in the C(Authorization) header with the C(ApiKey) scheme.
-      - If not set, the value of the E(KIBANA_API_KEY) environment variable is used.
+      - If no authentication option is set in the task, the value of the E(KIBANA_API_KEY)
+        environment variable is used.
     type: str
   bearer_token:
     description:
       - An Elasticsearch access token or service account token, sent in the C(Authorization)
         header with the C(Bearer) scheme.
-      - If not set, the value of the E(KIBANA_BEARER_TOKEN) environment variable is used.
+      - If no authentication option is set in the task, the value of the E(KIBANA_BEARER_TOKEN)
+        environment variable is used.
     type: str
   validate_certs:
     description:
@@ -60,8 +64,11 @@ options:
     type: path
   request_timeout:
     description:
-      - Seconds to wait for Kibana to answer one request. Retries of idempotent requests after
-        connection errors and HTTP 429, 502, 503 and 504 are bounded by twice this value in total.
+      - Seconds to wait for Kibana to answer one request.
+      - Idempotent requests (GET, PUT, DELETE) are retried up to three times after connection
+        errors and HTTP 429, 502, 503 and 504, honouring C(Retry-After) up to 10 seconds. No retry
+        starts later than this many seconds after the first try, so one call lasts at most about
+        twice this value. A create (POST) is never retried blindly.
     type: float
     default: 30
 notes:

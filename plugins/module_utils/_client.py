@@ -9,6 +9,7 @@ __metaclass__ = type
 
 import base64
 import json
+import time
 import traceback
 
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
@@ -35,15 +36,43 @@ ABSENT = None
 
 
 class BoundedRetry(Retry):
-    """urllib3's Retry with Retry-After honoured but capped, so the total wait stays bounded."""
+    """urllib3's Retry with a time budget: `Retry-After` is honoured but capped, and no retry
+    starts once `deadline` (a time.monotonic() value set per request) has passed, so one call
+    takes at most about the budget plus one request timeout. Works with urllib3 1.26 and 2.x."""
 
     max_retry_after = 10.0
+
+    def __init__(self, *args, **kwargs):
+        self.deadline = kwargs.pop("deadline", None)
+        super(BoundedRetry, self).__init__(*args, **kwargs)
+
+    def new(self, **kw):
+        kw.setdefault("deadline", self.deadline)
+        return super(BoundedRetry, self).new(**kw)
+
+    def remaining(self):
+        if self.deadline is None:
+            return None
+        return max(0.0, self.deadline - time.monotonic())
+
+    def _bounded(self, seconds):
+        remaining = self.remaining()
+        seconds = min(seconds, self.max_retry_after)
+        return seconds if remaining is None else min(seconds, remaining)
+
+    def is_exhausted(self):
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            return True
+        return super(BoundedRetry, self).is_exhausted()
 
     def get_retry_after(self, response):
         seconds = super(BoundedRetry, self).get_retry_after(response)
         if seconds is None:
             return None
-        return min(seconds, self.max_retry_after)
+        return self._bounded(seconds)
+
+    def get_backoff_time(self):
+        return self._bounded(super(BoundedRetry, self).get_backoff_time())
 
 
 def space_path(api_path, space_id):
@@ -79,7 +108,7 @@ class KibanaClient(object):
 
     def __init__(self, base_url, authorization, space_id="default", validate_certs=True,
                  ca_path=None, client_cert=None, client_key=None, request_timeout=30.0,
-                 retries=3, backoff_factor=0.5, secret_values=()):
+                 retries=3, backoff_factor=0.5, secret_values=(), retry_budget=None):
         self.base_url = base_url.rstrip("/")
         self.space_id = space_id or "default"
         self.timeout = float(request_timeout)
@@ -96,21 +125,28 @@ class KibanaClient(object):
             "Accept": "application/json",
             "User-Agent": "stackops.kibana",
         })
-        retry = BoundedRetry(
+        # Retries start only within `retry_budget` seconds of a call's first try (default: the
+        # request timeout), so a call lasts at most about twice the request timeout.
+        self.retry_budget = self.timeout if retry_budget is None else float(retry_budget)
+        self.retry = BoundedRetry(
             total=retries, connect=retries, read=retries, status=retries, other=0,
             allowed_methods=IDEMPOTENT_METHODS, status_forcelist=RETRY_STATUSES,
-            backoff_factor=backoff_factor, backoff_max=self.timeout,
-            respect_retry_after_header=True, raise_on_status=False)
-        adapter = HTTPAdapter(max_retries=retry)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+            backoff_factor=backoff_factor, respect_retry_after_header=True,
+            raise_on_status=False)
+        self.adapter = HTTPAdapter(max_retries=self.retry)
+        self.session.mount("http://", self.adapter)
+        self.session.mount("https://", self.adapter)
         self.request_count = 0
 
     def path(self, api_path, space_id=None):
         return space_path(api_path, self.space_id if space_id is None else space_id)
 
+    def add_secrets(self, values):
+        """More values to scrub from error messages (e.g. a connector's secrets)."""
+        self.secret_values.extend(v for v in values if isinstance(v, str) and v)
+
     def _redact(self, text):
-        for value in self.secret_values:
+        for value in sorted(self.secret_values, key=len, reverse=True):
             text = text.replace(value, "********")
         return text
 
@@ -125,6 +161,7 @@ class KibanaClient(object):
             headers["Content-Type"] = "application/json"
             data = json.dumps(body)
         self.request_count += 1
+        self.adapter.max_retries = self.retry.new(deadline=time.monotonic() + self.retry_budget)
         try:
             response = self.session.request(method, self.base_url + path, params=params, data=data,
                                             headers=headers, timeout=self.timeout)

@@ -7,6 +7,8 @@ and the client built from them."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import os
+
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.stackops.kibana.plugins.module_utils._client import (
@@ -18,10 +20,12 @@ from ansible_collections.stackops.kibana.plugins.module_utils._errors import Res
 CONNECTION_ARGSPEC = dict(
     kibana_url=dict(type="str", required=True,
                     fallback=(env_fallback, ["KIBANA_ENDPOINT", "KIBANA_URL"])),
-    username=dict(type="str", fallback=(env_fallback, ["KIBANA_USERNAME"])),
+    # The authentication methods fall back to the environment only as a whole (see
+    # auth_from_environment): a method set in the task must not clash with one in the environment.
+    username=dict(type="str"),
     password=dict(type="str", no_log=True, fallback=(env_fallback, ["KIBANA_PASSWORD"])),
-    api_key=dict(type="str", no_log=True, fallback=(env_fallback, ["KIBANA_API_KEY"])),
-    bearer_token=dict(type="str", no_log=True, fallback=(env_fallback, ["KIBANA_BEARER_TOKEN"])),
+    api_key=dict(type="str", no_log=True),
+    bearer_token=dict(type="str", no_log=True),
     validate_certs=dict(type="bool", default=True),
     ca_path=dict(type="path"),
     client_cert=dict(type="path"),
@@ -34,6 +38,23 @@ SPACE_ARGSPEC = dict(
 )
 
 AUTH_OPTIONS = ("username", "api_key", "bearer_token")
+AUTH_ENVIRONMENT = {"username": "KIBANA_USERNAME", "api_key": "KIBANA_API_KEY",
+                    "bearer_token": "KIBANA_BEARER_TOKEN"}
+
+
+def auth_from_environment(params):
+    """When the task sets no authentication method, take them from the environment (into
+    `params`); return the secret values taken, for the caller to keep out of the output."""
+    if any(params.get(name) for name in AUTH_OPTIONS):
+        return []
+    secrets = []
+    for name in AUTH_OPTIONS:
+        value = os.environ.get(AUTH_ENVIRONMENT[name])
+        if value:
+            params[name] = value
+            if name != "username":
+                secrets.append(value)
+    return secrets
 
 
 def check_auth(params):
@@ -46,7 +67,7 @@ def check_auth(params):
     if len(given) > 1:
         raise ResourceError(
             "several authentication methods given (%s): set exactly one of username, api_key "
-            "or bearer_token (environment variables count too)" % ", ".join(given))
+            "or bearer_token (in the task, or else in the environment)" % ", ".join(given))
     if given == ["username"] and not params.get("password"):
         raise ResourceError("username requires password (or KIBANA_PASSWORD)")
     url = params.get("kibana_url") or ""

@@ -55,6 +55,15 @@ def public_view(connector):
     return dict((k, v) for k, v in connector.items() if k not in ("secrets",))
 
 
+def secret_leaves(value):
+    """Every string inside a secrets dict (to scrub them from error messages)."""
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in secret_leaves(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in secret_leaves(v)]
+    return [value] if isinstance(value, str) and value else []
+
+
 def find_by_name(client, name, connector_type_id=None):
     return [c for c in list_connectors(client)
             if c.get("name") == name
@@ -69,6 +78,13 @@ class ConnectorResource(Resource):
     required_for_create = ("name", "connector_type_id")
     server_owned = ("referenced_by_count", "is_missing_secrets", "is_deprecated",
                     "is_connector_type_deprecated")
+
+    def __init__(self, client, params):
+        super(ConnectorResource, self).__init__(client, params)
+        # Kibana may quote a rejected value (a webhook URL, a host) in its error message: the
+        # client scrubs the connector's secrets as well as the credentials in use.
+        if client is not None and hasattr(client, "add_secrets"):
+            client.add_secrets(secret_leaves(params.get("secrets")))
 
     def read(self, object_id):
         return self.client.get("%s/%s" % (CONNECTOR_PATH, object_id), absent_ok=True)

@@ -179,6 +179,10 @@ def _non_empty(value):
     return isinstance(value, str) and value.strip() != ""
 
 
+def _a(kind):
+    return ("an " if kind[0] in "aeiou" else "a ") + kind
+
+
 def check_entries(entries, where, nested=False):
     """The entries in Kibana's shape, or a ResourceError naming the faulty entry's index."""
     if not isinstance(entries, list) or not entries:
@@ -202,12 +206,12 @@ def check_entries(entries, where, nested=False):
                 hint = " (the list of values goes in value)"
             elif kind == "nested" and "operator" in unknown:
                 hint = " (the entries inside a nested entry carry the operators)"
-            raise ResourceError("%s (%s) has unknown key(s) %s%s: a %s entry takes %s" % (
-                path, kind, ", ".join(unknown), hint, kind, ", ".join(keys)))
+            raise ResourceError("%s (%s) has unknown key(s) %s%s: %s entry takes %s" % (
+                path, kind, ", ".join(unknown), hint, _a(kind), ", ".join(keys)))
         missing = [k for k in keys if entry.get(k) is None]
         if missing:
-            raise ResourceError("%s (%s) is missing %s: a %s entry needs %s" % (
-                path, kind, ", ".join(missing), kind, ", ".join(keys)))
+            raise ResourceError("%s (%s) is missing %s: %s entry needs %s" % (
+                path, kind, ", ".join(missing), _a(kind), ", ".join(keys)))
         item = {"type": kind}
         if not _non_empty(entry["field"]):
             raise ResourceError("%s.field must be a non-empty string" % path)

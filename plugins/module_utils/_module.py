@@ -7,6 +7,8 @@ engine or an info query, and turn every error into a clean fail_json."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import traceback
+
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.stackops.kibana.plugins.module_utils._client import (
@@ -16,6 +18,7 @@ from ansible_collections.stackops.kibana.plugins.module_utils._client import (
 from ansible_collections.stackops.kibana.plugins.module_utils._connection import (
     CONNECTION_ARGSPEC,
     SPACE_ARGSPEC,
+    auth_from_environment,
     client_from_params,
 )
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import ensure
@@ -40,11 +43,18 @@ def run(options, work, space=True, state=True, **module_kwargs):
                            supports_check_mode=True, **module_kwargs)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+    for secret in auth_from_environment(module.params):
+        module.no_log_values.add(secret)
     try:
         client = client_from_params(module.params)
         result = work(client, module.params, module.check_mode, module._diff)
     except KibanaError as err:
         module.fail_json(msg=err.message, **err.details)
+    except Exception as err:  # pylint: disable=broad-exception-caught
+        # a bug of ours, or an answer Kibana's contract does not allow: a message, not a
+        # traceback (which -vvv still shows)
+        module.fail_json(msg="unexpected error (%s): %s" % (type(err).__name__, err),
+                         exception=traceback.format_exc())
     for warning in result.pop("warnings", []):
         module.warn(warning)
     module.exit_json(**result)

@@ -107,6 +107,8 @@ RFC_3339 = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?
                       r"(Z|[+-]\d{2}:\d{2})$")
 FREQUENCIES = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY", "MINUTELY", "SECONDLY")
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# RFC 5545 weekdaynum: an optional ordinal (+/-1 to 53, "1MO" = the first Monday) and a day.
+WEEKDAY_NUM = re.compile(r"^(?:[+-]?(\d{1,2}))?(MO|TU|WE|TH|FR|SA|SU)$")
 SIMPLE_DURATION = re.compile(r"^(\d+)\s*([smh])$", re.I)
 DURATION_PART = re.compile(u"(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|\u00b5s|ms|s|m|h)")
 DURATION_UNITS = {"ns": 1e-9, "us": 1e-6, u"\u00b5s": 1e-6, "ms": 1e-3, "s": 1, "m": 60,
@@ -162,8 +164,12 @@ def rrule_problem(rrule):
                 return "INTERVAL must be a positive integer, got %r" % value
         elif key == "BYDAY":
             for day in (d.strip().upper() for d in value.split(",")):
-                if day and day not in WEEKDAYS:
-                    return "BYDAY has an unknown day %r (one of %s)" % (day, ", ".join(WEEKDAYS))
+                match = WEEKDAY_NUM.match(day)
+                if day and (not match or (match.group(1) is not None
+                                          and not 1 <= int(match.group(1)) <= 53)):
+                    return ("BYDAY has an unknown day %r (one of %s, each with an optional "
+                            "ordinal from -53 to 53 such as 1MO or -1FR)"
+                            % (day, ", ".join(WEEKDAYS)))
         elif key in ("BYMONTHDAY", "BYMONTH"):
             for item in (i.strip() for i in value.split(",")):
                 if item and not re.match(r"^[+-]?\d+$", item):
@@ -441,6 +447,10 @@ class OsqueryPackResource(Resource):
             problems.append("name must not be empty")
         if params.get("copy_from") is not None and not params["copy_from"].strip():
             problems.append("copy_from must name an osquery pack (its id or name)")
+        for option in ("policy_ids", "policies"):
+            if any(not (item or "").strip() for item in params.get(option) or []):
+                problems.append("%s must not contain an empty %s"
+                                % (option, "id" if option == "policy_ids" else "name"))
         if params.get("interval") is not None and params["interval"] < 1:
             problems.append("interval must be at least 1 (seconds), got %d" % params["interval"])
         if params.get("rrule_schedule") is not None:
@@ -534,12 +544,15 @@ class OsqueryPackResource(Resource):
         """(number, parsed tuple) of the target from /api/status, read once per task; the
         tuple is None on serverless, which always runs the newest code."""
         if self._version is None:
-            status = self.client.get(STATUS_PATH, space_id="default") or {}
-            version = status.get("version") or {}
+            status = self.client.get(STATUS_PATH, space_id="default")
+            version = status.get("version") if isinstance(status, dict) else None
+            if not isinstance(version, dict):  # not Kibana's answer: the version is unknown
+                version = {}
             if version.get("build_flavor") == "serverless":
                 self._version = ("serverless", None)
             else:
-                self._version = (version.get("number") or "", version_tuple(version.get("number")))
+                number = "%s" % (version.get("number") or "")
+                self._version = (number, version_tuple(number))
         return self._version
 
     def require_version(self, minimum, feature, consequence):
@@ -804,6 +817,7 @@ def osquery_pack_info(client, params):
     packs = []
     for item in items:
         # List items have neither shards nor (on older versions) read_only: read each pack.
-        packs.append(get_pack(client, item["saved_object_id"]) or pack_view(item))
+        found = get_pack(client, item["saved_object_id"]) if item.get("saved_object_id") else None
+        packs.append(found or pack_view(item))
     return {"packs": [public_view(p) for p in packs],
             "total": len(packs) if total is None else total}

@@ -16,8 +16,17 @@ Credentials it accepts:
   api key  Authorization: ApiKey {API_KEY}
   bearer   Authorization: Bearer {BEARER_TOKEN}
 
-Test-only API (no auth): GET /_emulator/requests, POST /_emulator/reset,
-POST /_emulator/faults, POST /_emulator/config, GET /_emulator/state."""
+Test-only API under /_emulator/ (no auth; not part of Kibana):
+  GET    /_emulator/requests  the request log, oldest first: [{{method, path, query, body, status}}]
+                              (path as received, /s/<space> included; no headers are kept)
+  DELETE /_emulator/requests  clear the log
+  POST   /_emulator/reset     forget every object, space and fault, and clear the log
+  POST   /_emulator/faults    {{"method": "GET"|"*", "path": REGEX, "count": N, then any of
+                              "status": 503, "body": {{...}}, "headers": {{...}}, "delay_ms": 500,
+                              "drop": true (close without answering) | "after" (handle, then
+                              close), "malformed": true (an HTML page instead of JSON)}}
+  GET|POST /_emulator/config  {{"latency_ms": 20, "kibana_version": "9.3.0"}}
+  GET    /_emulator/state     every stored object"""
 
 
 def main(argv=None):

@@ -158,13 +158,17 @@ class Emulator:
             latency = self.config["latency_ms"]
         if latency:
             time.sleep(latency / 1000.0)
-        if fault is not None:
+        if fault is not None and fault.get("drop") != "after":
             response = self._apply_fault(fault, request)
             if response is not None:
-                entry["status"] = response.status_code
+                entry["status"] = None if fault.get("drop") else response.status_code
                 return response
         status, body = self._handle(request, path)
         entry["status"] = status
+        if fault is not None and fault.get("drop") == "after":
+            # Kibana did the work, the answer is lost on the way back (the client must look
+            # before sending the request again).
+            return self._drop(request)
         return self._json_response(status, body)
 
     def _handle(self, request, path):
@@ -253,13 +257,7 @@ class Emulator:
         if fault.get("delay_ms"):
             time.sleep(fault["delay_ms"] / 1000.0)
         if fault.get("drop"):
-            connection = request.environ.get("emulator.connection")
-            if connection is not None:
-                try:
-                    connection.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-            return Response(status=500)
+            return self._drop(request)
         if fault.get("malformed"):
             return Response("<html><body>502 Bad Gateway</body></html>", status=fault.get("status") or 502,
                             content_type="text/html")
@@ -271,6 +269,17 @@ class Emulator:
             return Response(json.dumps(body), status=fault["status"], headers=headers,
                             content_type="application/json; charset=utf-8")
         return None  # a delay only: handle the request normally
+
+    @staticmethod
+    def _drop(request):
+        """Close the client's connection without an answer (the Response is never delivered)."""
+        connection = request.environ.get("emulator.connection")
+        if connection is not None:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        return Response(status=500)
 
     # ------------------------------------------------------------------ /_emulator/
 
@@ -322,7 +331,8 @@ class Emulator:
                  "count": int(body.get("count", 1)), "status": body.get("status"),
                  "body": body.get("body"), "headers": body.get("headers"),
                  "message": body.get("message", "injected fault"),
-                 "delay_ms": body.get("delay_ms", 0), "drop": bool(body.get("drop")),
+                 "delay_ms": body.get("delay_ms", 0),
+                 "drop": "after" if body.get("drop") == "after" else bool(body.get("drop")),
                  "malformed": bool(body.get("malformed"))}
         self.faults.append(fault)
         return {"faults": len(self.faults)}

@@ -8,6 +8,7 @@ runs in a thread of this process and counts every request."""
 
 import argparse
 import copy
+import math
 import time
 
 import requests
@@ -17,6 +18,9 @@ from tests.harness import EmulatorAPI, connection, put_collection_on_path, run_m
 put_collection_on_path()
 
 from tests.emulator.server import EmulatorServer  # noqa: E402  (after the path setup)
+from ansible_collections.stackops.kibana.plugins.module_utils._exception_lists import (  # noqa: E402
+    ITEMS_PAGE_SIZE,
+)
 
 LIST_ID = "bench"
 ITEMS = "/api/exception_lists/items"
@@ -144,6 +148,19 @@ def main(argv=None):
                                                           figures["counts"]))
             print("    requests: %s" % figures["detail"])
     module = dict(((r, t), f) for r, t, f in rows)
+    unchanged = module[("unchanged", "exception_list module")]
+    one = module[("one item changed", "exception_list module")]
+    pages = int(math.ceil(args.items / float(ITEMS_PAGE_SIZE)))
+    print("expected, unchanged run: 1 list read + ceil(%d/%d) = %d item page read(s), no write: "
+          "%s (sent %d reads, %d writes)"
+          % (args.items, ITEMS_PAGE_SIZE, pages,
+             "holds" if (unchanged["reads"], unchanged["writes"]) == (1 + pages, 0) else "DOES NOT HOLD",
+             unchanged["reads"], unchanged["writes"]))
+    print("expected, one item changed: exactly one write more: %s (sent %d writes; %d extra "
+          "read(s): the filtered items/_find that tells whether any item stores os_types, so that "
+          "the overwrite cannot wipe os_types read back as [] - Kibana #244818)"
+          % ("holds" if one["writes"] == unchanged["writes"] + 1 else "DOES NOT HOLD",
+             one["writes"], one["reads"] - unchanged["reads"]))
     for run_name in ("unchanged", "one item changed"):
         ratio = module[(run_name, "one request per item")]["seconds"] / \
             module[(run_name, "exception_list module")]["seconds"]

@@ -27,9 +27,54 @@ def test_every_module_has_version_added(module):
 
 def test_galaxy_metadata():
     galaxy = yaml.safe_load((REPO / "galaxy.yml").read_text())
-    assert (galaxy["namespace"], galaxy["name"]) == ("stackops", "kibana")
+    assert (galaxy["namespace"], galaxy["name"], galaxy["version"]) == ("stackops", "kibana", "0.1.0")
     assert galaxy["license"] == ["GPL-3.0-or-later"]
-    assert {".venv", "tests/output", "changelogs/.plugin-cache.yaml"} <= set(galaxy["build_ignore"])
+    assert {".venv", "tests/output", "changelogs/.plugin-cache.yaml", ".pytest_cache",
+            "**/__pycache__"} <= set(galaxy["build_ignore"])
+
+
+def test_runtime_requires_ansible():
+    runtime = yaml.safe_load((REPO / "meta" / "runtime.yml").read_text())
+    assert runtime["requires_ansible"].startswith(">=")
+
+
+def test_no_sanity_ignore_files():
+    assert not list((REPO / "tests").glob("sanity/ignore-*.txt"))
+
+
+def test_readme_starts_with_the_setup_and_test_commands_and_ci_runs_the_test_command():
+    readme = (REPO / "README.md").read_text()
+    first_block = re.search(r"```bash\n(.*?)```", readme, re.S).group(1)
+    commands = [line.split("#")[0].strip() for line in first_block.splitlines() if line.strip()]
+    assert commands == ["./scripts/demo", "./scripts/test"]
+    assert readme.index("```bash") < readme.index("\n## ")
+    ci = (REPO / ".ci" / "run").read_text()
+    assert re.search(r"^exec scripts/test\s*$", ci, re.M)
+
+
+def test_connection_doc_fragment_matches_the_argument_spec():
+    from ansible_collections.stackops.kibana.plugins.doc_fragments.connection import ModuleDocFragment
+    from ansible_collections.stackops.kibana.plugins.module_utils._connection import (
+        CONNECTION_ARGSPEC, SPACE_ARGSPEC)
+    documented = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["options"]
+    documented.update(yaml.safe_load(ModuleDocFragment.SPACE)["options"])
+    spec = dict(CONNECTION_ARGSPEC, **SPACE_ARGSPEC)
+    assert sorted(documented) == sorted(spec) == sorted([
+        "kibana_url", "username", "password", "api_key", "bearer_token", "space_id",
+        "validate_certs", "ca_path", "client_cert", "client_key", "request_timeout"])
+    for name, option in spec.items():
+        assert documented[name]["type"] == option["type"], name
+        assert documented[name].get("default") == option.get("default"), name
+        for variable in option.get("fallback", (None, []))[1]:
+            assert "E(%s)" % variable in " ".join(documented[name]["description"]), (name, variable)
+
+
+@pytest.mark.slow
+def test_changelog_fragments_lint():
+    bindir = os.path.dirname(sys.executable)
+    done = subprocess.run([os.path.join(bindir, "antsibull-changelog"), "lint"], cwd=REPO,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0 and not done.stdout.strip(), done.stdout + done.stderr
 
 
 def playbook(url, playbook_path):

@@ -194,8 +194,12 @@ class Connectors(Family):
         return out
 
     def create(self, call):
-        body = check_object(call.body, CREATE_FIELDS)
         connector_id = call.args.get("connector_id")
+        if connector_id is None and call.api_path.endswith("/") and \
+                self.emulator.version_tuple() < (8, 8):
+            # Kibana <= 8.7 had no route for a trailing slash (connectors.md, path quirk).
+            raise KibanaError(404, "Not Found")
+        body = check_object(call.body, CREATE_FIELDS)
         if connector_id is not None:
             if not UUID.match(connector_id):
                 raise bad_request("Predefined IDs are not allowed for saved objects with encrypted "

@@ -1040,7 +1040,8 @@ class ExceptionLists(Family):
         self._put_list(scope, doc)
         now = datetime.datetime.now(datetime.timezone.utc)
         for item_uuid in list(self._members.get((scope, original["list_id"]), {})):
-            item = self._render_item(self.store["items"][item_uuid])
+            # the service copies what is stored (Kibana #244818 hides os_types in responses only)
+            item = self.store["items"][item_uuid]["doc"]
             expires = _parse_datetime(item.get("expire_time"))
             if not include_expired and expires is not None and expires <= now:
                 continue

@@ -59,7 +59,9 @@ SORTABLE = {"name", "description", "enabled", "created_at", "created_by", "updat
 RFC_3339 = re.compile(r"^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):"
                       r"[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$")
 FREQUENCIES = {"YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY", "MINUTELY", "SECONDLY"}
-WEEKDAYS = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"}
+# RFC 5545 weekdaynum ([+/-]ordwk weekday, ordwk 1 to 53): the notes and the copy reference page
+# only say that well-formed RFC 5545 parts are accepted, so ordinal days (1MO, -1FR) are too.
+WEEKDAY_NUM = re.compile(r"(?:[+-]?(\d{1,2}))?(MO|TU|WE|TH|FR|SA|SU)")
 GO_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
 GO_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600}
 
@@ -389,7 +391,9 @@ def parse_rrule(rrule):
                 raise ValueError(f'RRULE INTERVAL must be a positive integer, got "{value}"')
         elif key == "BYDAY":
             for item in (i.strip().upper() for i in value.split(",")):
-                if item and item not in WEEKDAYS:
+                match = WEEKDAY_NUM.fullmatch(item)
+                if item and (not match or (match.group(1) is not None
+                                           and not 1 <= int(match.group(1)) <= 53)):
                     raise ValueError(f'Invalid RRULE BYDAY value: "{item}"')
         elif key in ("BYMONTHDAY", "BYMONTH"):
             for item in (i.strip() for i in value.split(",")):

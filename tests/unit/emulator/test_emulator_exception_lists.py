@@ -387,6 +387,12 @@ def test_item_quirks(kibana):
     assert kibana.api("GET", ITEMS, params={"item_id": "i"}).json()["os_types"] == []
     state = kibana.session.get(kibana.url + "/_emulator/state").json()
     assert state["exception_lists"]["items"][item["id"]]["doc"]["os_types"] == ["windows"]
+    # _duplicate copies what is stored, not what a read shows
+    copied = kibana.api("POST", LISTS + "/_duplicate",
+                        params={"list_id": "web", "namespace_type": "single"}).json()
+    state = kibana.session.get(kibana.url + "/_emulator/state").json()
+    assert [r["doc"]["os_types"] for r in state["exception_lists"]["items"].values()
+            if r["doc"]["list_id"] == copied["list_id"]] == [["windows"]]
     kibana.control("POST", "/exception_lists/quirks", {"item_os_types_read_empty": False,
                                                        "item_update_by_item_id_duplicates": True})
     body = item_put(item, name="again", item_id="i")

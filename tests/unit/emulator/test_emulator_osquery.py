@@ -257,6 +257,10 @@ def test_global_pack_targets_every_osquery_policy(kibana):
      "rrule_schedule.rrule is invalid: RRULE is missing required FREQ part"),
     ({"rrule": "FREQ=DAILY;INTERVAL=0", "start_date": "2024-01-01T00:00:00Z"},
      'rrule_schedule.rrule is invalid: RRULE INTERVAL must be a positive integer, got "0"'),
+    ({"rrule": "FREQ=MONTHLY;BYDAY=0MO", "start_date": "2024-01-01T00:00:00Z"},
+     'rrule_schedule.rrule is invalid: Invalid RRULE BYDAY value: "0MO"'),
+    ({"rrule": "FREQ=WEEKLY;BYDAY=MO,XX", "start_date": "2024-01-01T00:00:00Z"},
+     'rrule_schedule.rrule is invalid: Invalid RRULE BYDAY value: "XX"'),
     ({"rrule": "FREQ=DAILY", "start_date": "2024-01-01T00:00:00Z", "splay": "13h"},
      "rrule_schedule.splay must not exceed 43200 seconds (12 hours)"),
     ({"rrule": "FREQ=DAILY", "start_date": "2024-01-01T00:00:00Z", "splay": "soon"},
@@ -282,6 +286,14 @@ def test_rrule_pack_round_trips_and_merges_on_update(kibana):
     data = put(kibana, pack["saved_object_id"], {"schedule_type": "interval", "interval": 300})
     assert data["schedule_type"] == "interval" and data["interval"] == 300
     assert "rrule_schedule" not in data
+
+
+def test_ordinal_byday_is_a_well_formed_part(kibana):
+    """RFC 5545 weekdaynum ([+/-]1..53 + day): the notes accept any well-formed parts."""
+    schedule = dict(RRULE, rrule="FREQ=MONTHLY;BYDAY=1MO,-1FR,+53SU")
+    pack = create(kibana, schedule_type="rrule", rrule_schedule=schedule,
+                  queries={"q": {"query": "SELECT 1;"}})
+    assert get(kibana, pack["saved_object_id"])["rrule_schedule"] == schedule
 
 
 def test_schedule_mode_rules(kibana):

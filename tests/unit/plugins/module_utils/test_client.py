@@ -131,6 +131,16 @@ def test_dropped_connection_on_create_is_reread_before_retrying(kibana, run):
     assert [r["method"] for r in kibana.requests()] == ["GET", "POST", "GET", "POST"]
 
 
+def test_a_create_whose_answer_was_lost_is_found_not_made_twice(kibana, run):
+    """Kibana stored the connector but the answer never came back: the engine finds it."""
+    kibana.fault(method="POST", path="/api/actions/connector$", drop="after")
+    result = run("kibana_connector", name="made-once", connector_type_id=".server-log")
+    assert result["changed"] and not result.failed
+    assert [r["method"] for r in kibana.requests()] == ["GET", "POST", "GET"]
+    names = [c["name"] for c in kibana.api("GET", "/api/actions/connectors").json()]
+    assert names.count("made-once") == 1 and result["connector"]["name"] == "made-once"
+
+
 def test_connection_refused_is_a_clean_error():
     with pytest.raises(KibanaTransportError) as err:
         KibanaClient("http://127.0.0.1:9", authorization="Basic x", retries=0).get("/api/status")
@@ -195,3 +205,149 @@ def test_pages_reads_every_page(kibana):
     queries = [r["query"] for r in kibana.requests()]
     assert queries == [{"page": "1", "per_page": "2"}, {"page": "2", "per_page": "2"},
                        {"page": "3", "per_page": "2"}]
+
+
+# ------------------------------------------------------------------ headers, auth, time budget
+
+
+@pytest.fixture
+def recorded():
+    """An in-process emulator behind a WSGI layer that records each request's headers (the
+    emulator's own log leaves headers out)."""
+    emulator = Emulator()
+    emulator.spaces["ops"] = {"id": "ops", "name": "ops", "disabledFeatures": []}
+    seen = []
+
+    def app(environ, start_response):
+        seen.append((environ["REQUEST_METHOD"], environ["PATH_INFO"],
+                     {k[5:].replace("_", "-").lower(): v for k, v in environ.items()
+                      if k.startswith("HTTP_")}
+                     | ({"content-type": environ["CONTENT_TYPE"]} if environ.get("CONTENT_TYPE") else {})))
+        return emulator(environ, start_response)
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield "http://127.0.0.1:%d" % server.server_port, seen
+    server.shutdown()
+
+
+def test_every_request_carries_the_api_version_and_every_write_kbn_xsrf(recorded):
+    url, seen = recorded
+    client = client_for(url, space_id="ops")
+    created = client.post("/api/actions/connector", {"name": "h", "connector_type_id": ".server-log"})
+    client.get("/api/actions/connector/" + created["id"])
+    client.put("/api/actions/connector/" + created["id"], {"name": "h2"})
+    client.delete("/api/actions/connector/" + created["id"])
+    assert [(m, p) for m, p, _h in seen] == [
+        ("POST", "/s/ops/api/actions/connector"), ("GET", "/s/ops/api/actions/connector/" + created["id"]),
+        ("PUT", "/s/ops/api/actions/connector/" + created["id"]),
+        ("DELETE", "/s/ops/api/actions/connector/" + created["id"])]
+    for method, _path, headers in seen:
+        assert headers["elastic-api-version"] == "2023-10-31"
+        assert headers["authorization"] == authorization_header("elastic", "changeme")
+        assert headers["accept"] == "application/json"
+        assert ("kbn-xsrf" in headers) == (method != "GET"), method
+        if method in ("POST", "PUT"):
+            assert headers["content-type"] == "application/json"
+
+
+@pytest.mark.parametrize("options,header", [
+    ({"api_key": API_KEY}, "ApiKey " + API_KEY),
+    ({"bearer_token": BEARER_TOKEN}, "Bearer " + BEARER_TOKEN),
+    ({"username": "elastic", "password": "changeme"}, "Basic ZWxhc3RpYzpjaGFuZ2VtZQ=="),
+])
+def test_authorization_header_per_scheme(recorded, options, header):
+    from ansible_collections.stackops.kibana.plugins.module_utils._connection import client_from_params
+    url, seen = recorded
+    client_from_params(dict(options, kibana_url=url)).get("/api/status")
+    assert seen[0][2]["authorization"] == header
+
+
+@pytest.mark.parametrize("options,words", [
+    ({}, "no credentials"),
+    ({"api_key": "k", "bearer_token": "t"}, "several authentication methods given (api_key, bearer_token)"),
+    ({"username": "u", "password": "p", "bearer_token": "t"}, "several authentication methods"),
+    ({"username": "u"}, "username requires password"),
+    ({"password": "p"}, "no credentials"),
+])
+def test_exactly_one_authentication_method(options, words):
+    from ansible_collections.stackops.kibana.plugins.module_utils._connection import client_from_params
+    from ansible_collections.stackops.kibana.plugins.module_utils._errors import ResourceError
+    with pytest.raises(ResourceError) as err:
+        client_from_params(dict(options, kibana_url="http://127.0.0.1:9"))
+    assert words in str(err.value)
+
+
+def test_connection_errors_on_idempotent_requests_are_retried(kibana):
+    kibana.fault(method="GET", path="/api/actions/connectors", drop=True, count=2)
+    assert isinstance(client_for(kibana.url).get("/api/actions/connectors"), list)
+    assert len(kibana.requests()) == 3  # two dropped connections, then the answer
+
+
+def test_a_dropped_post_is_not_retried_by_the_client(kibana):
+    kibana.fault(method="POST", path="/api/actions/connector$", drop=True)
+    with pytest.raises(KibanaTransportError) as err:
+        client_for(kibana.url).post("/api/actions/connector", {"name": "x", "connector_type_id": ".server-log"})
+    assert err.value.maybe_sent  # the engine must look before creating again
+    assert len(kibana.requests()) == 1
+
+
+def test_retry_after_is_capped_by_the_time_budget(kibana):
+    """Retry-After: 3600 must not hold a task for an hour: retries stop once the budget (the
+    request timeout) is spent."""
+    kibana.fault(method="GET", path="/api/actions/connectors", status=503, count=10,
+                 headers={"Retry-After": "3600"})
+    started = time.monotonic()
+    with pytest.raises(KibanaApiError) as err:
+        client_for(kibana.url, request_timeout=1).get("/api/actions/connectors")
+    assert time.monotonic() - started < 3
+    assert err.value.status == 503
+    assert 2 <= len(kibana.requests()) <= 3
+
+
+def test_request_timeout_and_bounded_total_time(kibana):
+    kibana.fault(method="GET", path="/api/actions/connectors", delay_ms=1500, count=10)
+    started = time.monotonic()
+    with pytest.raises(KibanaTransportError) as err:
+        client_for(kibana.url, request_timeout=0.5).get("/api/actions/connectors")
+    elapsed = time.monotonic() - started
+    assert "timed out" in str(err.value).lower()
+    assert elapsed < 1.6  # about twice the request timeout, not four slow tries
+
+
+def test_mutual_tls_with_client_certificate(tmp_path):
+    import ssl
+
+    def openssl(*args):
+        subprocess.run(["openssl"] + list(args), check=True, capture_output=True, cwd=tmp_path)
+
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=test-ca",
+            "-keyout", "ca.key", "-out", "ca.pem")
+    for name, extra in (("server", "subjectAltName=IP:127.0.0.1"), ("client", "extendedKeyUsage=clientAuth")):
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + name, "-keyout", name + ".key",
+                "-out", name + ".csr")
+        (tmp_path / (name + ".ext")).write_text(extra + "\n")
+        openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                "-CAcreateserial", "-days", "1", "-extfile", name + ".ext", "-out", name + ".pem")
+    (tmp_path / "client-both.pem").write_text((tmp_path / "client.pem").read_text()
+                                              + (tmp_path / "client.key").read_text())
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(str(tmp_path / "server.pem"), str(tmp_path / "server.key"))
+    context.load_verify_locations(str(tmp_path / "ca.pem"))
+    context.verify_mode = ssl.CERT_REQUIRED
+    server = make_server("127.0.0.1", 0, Emulator(), threaded=True, ssl_context=context)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = "https://127.0.0.1:%d" % server.server_port
+    ca = str(tmp_path / "ca.pem")
+    try:
+        with pytest.raises(KibanaTransportError):
+            client_for(url, ca_path=ca, retries=0).get("/api/status")
+        with_key = client_for(url, ca_path=ca, client_cert=str(tmp_path / "client.pem"),
+                              client_key=str(tmp_path / "client.key"))
+        assert with_key.get("/api/status")["version"]["number"] == "9.4.0"
+        one_file = client_for(url, ca_path=ca, client_cert=str(tmp_path / "client-both.pem"))
+        assert one_file.get("/api/status")["version"]["number"] == "9.4.0"
+    finally:
+        server.shutdown()

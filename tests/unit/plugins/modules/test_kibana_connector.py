@@ -214,6 +214,8 @@ def test_create_without_type_fails_naming_the_option(kibana, run):
     ({"id": "my-slack1", "name": "renamed"}, "updated"),
     ({"id": "my-slack1", "state": "absent"}, "deleted"),
     ({"id": "system-connector-.cases", "state": "absent"}, "deleted"),
+    ({"id": "system-connector-.cases", "name": "renamed"}, "updated"),
+    ({"name": "Slack #xyz", "config": {"x": 1}}, "updated"),
 ])
 def test_preconfigured_and_system_connectors_are_refused(kibana, run, task, action):
     result = run("kibana_connector", **task)
@@ -320,3 +322,123 @@ def test_info_by_id_name_type_and_all(kibana, run):
     for result in (by_id, everything):
         assert_no_secret(result)
         assert all("secrets" not in c for c in result["connectors"])
+
+
+# ------------------------------------------------------------------ traps (../shared/traps.md)
+
+
+def test_adopted_connector_with_extra_config_is_a_no_op(kibana, run):
+    """Trap 1: a connector made elsewhere (the UI) with keys the task does not set is left
+    alone; a later change keeps those keys."""
+    made = kibana.api("POST", "/api/actions/connector", {
+        "name": "ui-made", "connector_type_id": ".index",
+        "config": {"index": "ui", "refresh": True, "executionTimeField": "@timestamp"}}).json()
+    kibana.clear_log()
+    result = run("kibana_connector", name="ui-made", config={"index": "ui"})
+    assert not result["changed"] and kibana.writes() == []
+    run("kibana_connector", name="ui-made", config={"index": "ui-2"})
+    assert kibana.writes()[0]["body"]["config"] == {"index": "ui-2", "refresh": True,
+                                                    "executionTimeField": "@timestamp"}
+    assert kibana.writes()[0]["path"] == "/api/actions/connector/" + made["id"]
+
+
+def test_false_is_a_value_not_unset(kibana, run):
+    """Trap 2: refresh=false is compared and sent, not dropped."""
+    run("kibana_connector", name="falsy", connector_type_id=".index",
+        config={"index": "f", "refresh": True})
+    kibana.clear_log()
+    result = run("kibana_connector", name="falsy", config={"index": "f", "refresh": False})
+    assert result["changed"] and result["connector"]["config"]["refresh"] is False
+    assert kibana.writes()[0]["body"]["config"]["refresh"] is False
+    kibana.clear_log()
+    assert not run("kibana_connector", name="falsy", config={"refresh": False})["changed"]
+    assert kibana.writes() == []
+
+
+def test_an_update_kibana_did_not_keep_is_reported(kibana, run):
+    """Trap 5: Kibana answers 200 but keeps the old value: warn instead of a silent success."""
+    run("kibana_connector", name="sticky", connector_type_id=".index", config={"index": "a"})
+    kibana.fault(method="PUT", path="/api/actions/connector/", status=200, body={})
+    result = run("kibana_connector", name="sticky", config={"index": "b"})
+    assert result["changed"]
+    assert any("still differs at: config.index" in w for w in result["warnings"])
+
+
+def test_a_connector_without_secrets_is_created_with_an_empty_secrets_object(kibana, run):
+    """Trap 6: Kibana rejects secrets: null; an object is always sent."""
+    run("kibana_connector", name="no-secrets", connector_type_id=".server-log")
+    assert kibana.writes()[0]["body"]["secrets"] == {}
+
+
+def test_secrets_never_leak_through_kibanas_error_message(kibana, run):
+    """Kibana may quote a rejected value; neither the module nor the engine repeats it."""
+    from ansible_collections.stackops.kibana.plugins.module_utils._client import (
+        KibanaClient, authorization_header)
+    from ansible_collections.stackops.kibana.plugins.module_utils._connectors import ConnectorResource
+    from ansible_collections.stackops.kibana.plugins.module_utils._engine import ensure
+    from ansible_collections.stackops.kibana.plugins.module_utils._errors import KibanaApiError
+    message = ("error validating action type secrets: host in %s is not allowed, password %s"
+               % ("https://hooks.example.com/" + WEBHOOK_PASSWORD, WEBHOOK_PASSWORD))
+    kibana.fault(method="POST", path="/api/actions/connector", status=400, count=2,
+                 body={"statusCode": 400, "error": "Bad Request", "message": message})
+    result = run("kibana_connector", **WEBHOOK)
+    assert result.failed and "error validating action type secrets" in result["msg"]
+    assert_no_secret(result)
+    # the engine alone (as in a future action plugin, without AnsibleModule's no_log filter)
+    params = dict(WEBHOOK, id=None, secrets_update="on_create", recreate=False)
+    client = KibanaClient(kibana.url, authorization_header("elastic", "changeme"))
+    with pytest.raises(KibanaApiError) as err:
+        ensure(ConnectorResource(client, params), "present", diff_mode=True)
+    assert "error validating action type secrets" in str(err.value)
+    assert WEBHOOK_PASSWORD not in str(err.value) and WEBHOOK_PASSWORD not in json.dumps(err.value.details)
+
+
+def test_secret_options_are_no_log():
+    from ansible_collections.stackops.kibana.plugins.module_utils._connection import CONNECTION_ARGSPEC
+    from ansible_collections.stackops.kibana.plugins.module_utils._connectors import CONNECTOR_OPTIONS
+    spec = dict(CONNECTION_ARGSPEC, **CONNECTOR_OPTIONS)
+    assert sorted(k for k, v in spec.items() if v.get("no_log")) == [
+        "api_key", "bearer_token", "password", "secrets"]
+    fallbacks = {k: v["fallback"][1] for k, v in CONNECTION_ARGSPEC.items() if "fallback" in v}
+    assert fallbacks == {"kibana_url": ["KIBANA_ENDPOINT", "KIBANA_URL"],
+                         "password": ["KIBANA_PASSWORD"]}
+    # the authentication methods fall back as a whole (auth_from_environment)
+    from ansible_collections.stackops.kibana.plugins.module_utils._connection import AUTH_ENVIRONMENT
+    assert AUTH_ENVIRONMENT == {"username": "KIBANA_USERNAME", "api_key": "KIBANA_API_KEY",
+                                "bearer_token": "KIBANA_BEARER_TOKEN"}
+
+
+def test_a_method_set_in_the_task_wins_over_the_environment(kibana, conn):
+    from tests.emulator.app import API_KEY
+    task = {"kibana_url": kibana.url, "name": "task-wins", "connector_type_id": ".server-log"}
+    # basic credentials in the environment, an API key in the task: the task's key is used
+    with environ(KIBANA_USERNAME="someone-else", KIBANA_PASSWORD="not-the-password"):
+        result = run_module("kibana_connector", dict(task, api_key=API_KEY))
+    assert not result.failed, result
+    assert [w["method"] for w in kibana.writes()] == ["POST"]
+    # two methods in the environment and none in the task: which one is meant is unclear
+    kibana.clear_log()
+    with environ(KIBANA_USERNAME="elastic", KIBANA_PASSWORD="changeme", KIBANA_API_KEY=API_KEY):
+        result = run_module("kibana_connector", task)
+    assert result.failed and "several authentication methods given (username, api_key)" in result["msg"]
+    assert kibana.requests() == []
+
+
+def test_a_secret_from_the_environment_never_reaches_the_output(kibana):
+    secret_key = "environment-api-key-that-kibana-refuses-0123456789"
+    with environ(KIBANA_URL=kibana.url, KIBANA_API_KEY=secret_key):
+        result = run_module("kibana_connector", {"name": "x", "connector_type_id": ".server-log"})
+    assert result.failed and result["status"] == 401
+    assert secret_key not in json.dumps(result)
+
+
+def test_an_unexpected_error_is_a_message_not_a_traceback(kibana, conn, monkeypatch):
+    from ansible_collections.stackops.kibana.plugins.module_utils import _connectors
+
+    def broken(*args, **kwargs):
+        raise KeyError("connector_type_id")
+    monkeypatch.setattr(_connectors.ConnectorResource, "read", broken)
+    result = run_module("kibana_connector", dict(conn, id="some-id", name="x"))
+    assert result.failed
+    assert result["msg"] == "unexpected error (KeyError): 'connector_type_id'"
+    assert "Traceback" not in result["msg"]

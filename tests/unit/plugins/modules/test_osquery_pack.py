@@ -585,6 +585,28 @@ def test_kibana_9_3_update_keeps_shards_and_policies(kibana, run):
     assert kibana.writes() == []
 
 
+@pytest.mark.parametrize("status", ["not json of Kibana", [1], {"version": "9.4.0"}, {}])
+def test_an_unreadable_status_refuses_cleanly(kibana, run, status):
+    """A proxy answering /api/status with something else: a clear failure, no traceback."""
+    kibana.fault(method="GET", path="^/api/status$", status=200, body=status)
+    result = run("osquery_pack", name="rrule", schedule_type="rrule", rrule_schedule=RRULE,
+                 queries={"q": {"query": "SELECT 1;"}})
+    assert result.failed and "the target Kibana is unknown" in result["msg"]
+    assert kibana.writes() == []
+
+
+def test_ordinal_byday_is_accepted_and_stable(kibana, run):
+    """RFC 5545 ordinal weekdays (the first Monday, the last Friday) are well-formed parts."""
+    task = dict(name="monthly", schedule_type="rrule",
+                rrule_schedule=dict(RRULE, rrule="FREQ=MONTHLY;BYDAY=1MO,-1FR,+2WE"),
+                queries={"q": {"query": "SELECT 1;"}})
+    created = run("osquery_pack", **task)
+    assert created["changed"] and not created.failed, created.get("msg")
+    assert stored(kibana, created["pack"]["id"])["rrule_schedule"] == task["rrule_schedule"]
+    kibana.clear_log()
+    assert not run("osquery_pack", **task)["changed"] and kibana.writes() == []
+
+
 def test_serverless_is_not_refused_by_its_version_number(kibana, run):
     """Serverless Kibana reports an 8.x number but always runs the newest code."""
     kibana.fault(method="GET", path="^/api/status$", status=200, body={
@@ -629,6 +651,10 @@ def test_serverless_is_not_refused_by_its_version_number(kibana, run):
      "INTERVAL must be a positive integer"),
     ({"rrule_schedule": {"rrule": "FREQ=WEEKLY;BYDAY=MO,XX", "start_date": "2024-01-01T00:00:00Z"}},
      "BYDAY has an unknown day 'XX'"),
+    ({"rrule_schedule": {"rrule": "FREQ=MONTHLY;BYDAY=54MO", "start_date": "2024-01-01T00:00:00Z"}},
+     "BYDAY has an unknown day '54MO'"),
+    ({"rrule_schedule": {"rrule": "FREQ=MONTHLY;BYDAY=1XX", "start_date": "2024-01-01T00:00:00Z"}},
+     "BYDAY has an unknown day '1XX'"),
     ({"rrule_schedule": {"rrule": "FREQ=DAILY;COUNT", "start_date": "2024-01-01T00:00:00Z"}},
      'has a part without "="'),
     ({"rrule_schedule": {"rrule": "DTSTART=20240101T000000Z;FREQ=DAILY",
@@ -689,6 +715,8 @@ def test_invalid_rrule_schedules_are_rejected_before_any_request(kibana, run, op
     ({"shards": {"p": "half"}}, "shards.p must be a percentage"),
     ({"shards": {"*": 100}, "policy_ids": ["p"]}, "shards '*' makes a global pack"),
     ({"policy_ids": ["a"], "policies": ["b"]}, "parameters are mutually exclusive: policy_ids|policies"),
+    ({"policy_ids": ["a", ""]}, "policy_ids must not contain an empty id"),
+    ({"policies": [" "]}, "policies must not contain an empty name"),
     ({"id": "x", "copy_from": "y"}, "parameters are mutually exclusive: id|copy_from"),
     ({"name": " "}, "name must not be empty"),
     ({"name": None}, "one of the following is required: id, name"),
@@ -755,6 +783,14 @@ def test_info_by_id_name_all_and_pages(kibana, run):
     in_ops = run("osquery_pack_info", space_id="ops")["packs"]
     assert [p["name"] for p in in_ops] == ["elsewhere"]
     assert kibana.writes() == []
+
+
+def test_info_list_item_without_id_is_returned_as_listed(kibana, run):
+    kibana.fault(method="GET", path="^%s$" % PACKS, status=200, body={
+        "page": 1, "per_page": 100, "total": 1,
+        "data": [{"name": "odd", "queries": [{"id": "q", "query": "SELECT 1;"}]}]})
+    result = run("osquery_pack_info")
+    assert not result.failed and result["packs"][0]["queries"] == {"q": {"query": "SELECT 1;"}}
 
 
 @pytest.mark.parametrize("options,words", [
