@@ -16,6 +16,8 @@ options:
       - Base URL of Kibana, including any base path when Kibana is served behind a proxy,
         for example V(https://kibana.example.com:5601) or V(https://proxy.example.com/kibana).
       - If not set, the value of the E(KIBANA_ENDPOINT) or E(KIBANA_URL) environment variable is used.
+      - Requests go through the forward proxy named by E(HTTPS_PROXY) or E(HTTP_PROXY) unless
+        E(NO_PROXY) matches the host.
     type: str
     required: true
   username:

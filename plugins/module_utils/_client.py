@@ -114,8 +114,10 @@ class KibanaClient(object):
         self.timeout = float(request_timeout)
         self.secret_values = [v for v in secret_values if v]
         self.session = requests.Session()
-        # Credentials come from the task only: no ~/.netrc, no proxy credentials from the env.
+        # Credentials come from the task only: no ~/.netrc (requests would let it replace the
+        # Authorization header). Proxies still come from HTTP(S)_PROXY and NO_PROXY.
         self.session.trust_env = False
+        self.session.proxies.update(requests.utils.get_environ_proxies(self.base_url))
         self.session.verify = (ca_path or True) if validate_certs else False
         if client_cert:
             self.session.cert = (client_cert, client_key) if client_key else client_cert

@@ -351,3 +351,58 @@ def test_mutual_tls_with_client_certificate(tmp_path):
         assert one_file.get("/api/status")["version"]["number"] == "9.4.0"
     finally:
         server.shutdown()
+
+
+class _ForwardProxy(object):
+    """A forward HTTP proxy that answers itself, recording the absolute URLs it is asked for."""
+
+    def __init__(self):
+        import http.server
+        seen = self.seen = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's naming)
+                seen.append(self.path)
+                body = b'{"proxied": true}'
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%d" % self.server.server_port
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_proxies_come_from_the_environment_and_no_proxy_is_honoured(kibana):
+    from tests.harness import environ
+    proxy = _ForwardProxy()
+    try:
+        with environ(HTTP_PROXY=proxy.url, http_proxy=proxy.url, NO_PROXY=None, no_proxy=None):
+            proxied = client_for(kibana.url).get("/api/status")
+        assert proxied == {"proxied": True}
+        assert proxy.seen == [kibana.url + "/api/status"]
+        with environ(HTTP_PROXY=proxy.url, http_proxy=proxy.url, NO_PROXY="127.0.0.1",
+                     no_proxy="127.0.0.1"):
+            direct = client_for(kibana.url).get("/api/status")
+        assert "version" in direct and len(proxy.seen) == 1
+    finally:
+        proxy.close()
+
+
+def test_netrc_never_replaces_the_authorization_header(kibana, tmp_path):
+    from tests.harness import environ
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login intruder password wrong-password\n")
+    netrc.chmod(0o600)
+    with environ(NETRC=str(netrc)):
+        client_for(kibana.url).get("/api/status")
+    assert kibana.requests()[-1]["status"] == 200
