@@ -231,14 +231,7 @@ def ensure(resource, state="present", check_mode=False, diff_mode=False):
                 if check_mode:
                     after = resource.predict(current, desired)
                 else:
-                    for step in steps:
-                        step.run()
-                    if any(step.reread for step in steps):
-                        after = resource.read(resource.object_id(current)) or \
-                            resource.predict(current, desired)
-                        _verify(resource, desired, after)
-                    else:
-                        after = resource.predict(current, desired)
+                    after = _run_steps(resource, steps, current, desired)
 
     result[resource.name] = resource.output(after) if after is not None else {}
     result.update(resource.extras)
@@ -264,9 +257,22 @@ def _create(resource, desired):
         if not err.maybe_sent or not resource.retry_lost_create:
             raise
         found = resource.lookup()
-        if found is not None:
-            return found
-        return resource.create(desired)
+        if found is None:
+            return resource.create(desired)
+        # made, but maybe not all of it (a create can be several writes): converge what is there
+        steps = resource.plan(found, desired)
+        return _run_steps(resource, steps, found, desired) if steps else found
+
+
+def _run_steps(resource, steps, current, desired):
+    """Send the writes of a plan; return the object as Kibana now holds it."""
+    for step in steps:
+        step.run()
+    if not any(step.reread for step in steps):
+        return resource.predict(current, desired)
+    after = resource.read(resource.object_id(current)) or resource.predict(current, desired)
+    _verify(resource, desired, after)
+    return after
 
 
 def _verify(resource, desired, stored):

@@ -191,3 +191,21 @@ def test_missing_requests_fails_with_missing_required_lib(monkeypatch, run):
     monkeypatch.setattr(_module, "HAS_REQUESTS", False)
     result = run("kibana_connector", name="x", connector_type_id=".server-log")
     assert result.failed and "Failed to import the required Python library (requests)" in result["msg"]
+
+
+class HalfMadeResource(MemoryResource):
+    """Its create stores the object without `size` (a second write that never ran), then the
+    answer is lost."""
+
+    def create(self, desired):
+        super(HalfMadeResource, self).create(dict((k, v) for k, v in desired.items() if k != "size"))
+        raise KibanaTransportError("POST", "/things", "connection reset", maybe_sent=True)
+
+
+def test_an_object_made_before_its_answer_was_lost_is_found_and_converged():
+    store = {}
+    resource = make(store, kind="x", size=5)
+    resource.__class__ = HalfMadeResource
+    result = ensure(resource, "present")
+    assert result["changed"] and len(store) == 1
+    assert store["t1"]["size"] == 5 and result["thing"]["size"] == 5
