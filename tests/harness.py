@@ -80,6 +80,11 @@ class EmulatorAPI:
         return self.session.request(method, self.url + path, json=body, params=params,
                                     headers={"kbn-xsrf": "tests"})
 
+    def create_user(self, username, password, spaces):
+        """A user holding every Kibana privilege in `spaces` only (403 elsewhere)."""
+        return self.control("POST", "/users", {"username": username, "password": password,
+                                               "spaces": list(spaces)})
+
     def create_space(self, space_id):
         resp = self.api("POST", "/api/spaces/space", {"id": space_id, "name": space_id})
         assert resp.status_code in (200, 409), resp.text

@@ -9,13 +9,14 @@ __metaclass__ = type
 import copy
 import re
 
+from ansible_collections.stackops.kibana.plugins.module_utils._client import kql_string
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import (
     differences,
     drop_none,
     overlay,
 )
 from ansible_collections.stackops.kibana.plugins.module_utils._connectors import list_connectors
-from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource, Step
+from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource, Step, only_named
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import ResourceError
 
 RULE_PATH = "/api/alerting/rule"
@@ -123,7 +124,7 @@ RULE_MODULE_KWARGS = dict(
     required_one_of=[("id", "name")],
 )
 
-INFO_OPTIONS = dict(
+RULE_INFO_OPTIONS = dict(
     id=dict(type="str"),
     name=dict(type="str"),
     tags=dict(type="list", elements="str"),
@@ -132,11 +133,6 @@ INFO_OPTIONS = dict(
 
 
 # ------------------------------------------------------------------ lookups
-
-
-def kql_string(value):
-    """A KQL quoted string."""
-    return '"%s"' % value.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def find_rules(client, name=None, kql=None):
@@ -348,16 +344,8 @@ class RuleResource(Resource):
         if self._connectors is None:
             self._connectors = list_connectors(self.client)
         matches = [c for c in self._connectors if c.get("name") == name]
-        space = self.client.space_id
-        if not matches:
-            raise ResourceError("actions[%d].connector_name: no connector named %r in space %r"
-                                % (index, name, space))
-        if len(matches) > 1:
-            raise ResourceError(
-                "actions[%d].connector_name: %d connectors are named %r in space %r (ids: %s): set "
-                "actions[%d].id to choose one" % (index, len(matches), name, space,
-                                                  ", ".join(sorted(c["id"] for c in matches)), index))
-        return matches[0]["id"]
+        return only_named(matches, "actions[%d].connector_name" % index, "connector", "connectors",
+                          name, self.client.space_id, "set actions[%d].id to choose one" % index)["id"]
 
     def _action(self, index, option):
         action = {"id": option.get("id") or self._connector_id(index, option["connector_name"])}

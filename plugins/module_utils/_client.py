@@ -91,6 +91,11 @@ def authorization_header(username=None, password=None, api_key=None, bearer_toke
     return "Basic %s" % token.decode("ascii")
 
 
+def kql_string(value):
+    """A KQL quoted string (for the `filter`/`kuery` query parameters of the _find endpoints)."""
+    return '"%s"' % value.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def kibana_message(body, text):
     """Kibana's own message from either error body shape (core {statusCode, error, message}
     or SIEM {message, status_code}), or the raw text when the body is not an object."""
@@ -208,20 +213,25 @@ class KibanaClient(object):
               items_key="data", space_id=None, first_page=1):
         """Every item of a paginated _find/list endpoint (each family names its parameters and
         envelope differently: per_page/perPage/pageSize, data/items)."""
-        query = dict(params or {})
         page = first_page
         seen = 0
         while True:
-            query[page_param] = page
-            query[size_param] = size
-            body = self.get(api_path, params=query, space_id=space_id) or {}
-            items = body.get(items_key) or []
+            items, total = self.page(api_path, page, params, page_param, size_param, size,
+                                     items_key, space_id)
             yield from items
             seen += len(items)
-            total = body.get("total")
             if not items or len(items) < size or (total is not None and seen >= total):
                 return
             page += 1
+
+    def page(self, api_path, page, params=None, page_param="page", size_param="per_page",
+             size=100, items_key="data", space_id=None):
+        """One page of a paginated endpoint (named as for pages()): (items, total or None)."""
+        query = dict(params or {})
+        query[page_param] = page
+        query[size_param] = size
+        body = self.get(api_path, params=query, space_id=space_id) or {}
+        return body.get(items_key) or [], body.get("total")
 
     def get(self, api_path, params=None, space_id=None, absent_ok=False):
         return self.request("GET", api_path, params=params, space_id=space_id, absent_ok=absent_ok)

@@ -58,10 +58,9 @@ _MISSING = object()
 
 
 def _equal_scalars(desired, current):
+    """Equal values, where a boolean equals only the same boolean (True is not 1)."""
     if isinstance(desired, bool) or isinstance(current, bool):
         return desired is current
-    if isinstance(desired, (int, float)) and isinstance(current, (int, float)):
-        return desired == current
     return desired == current
 
 

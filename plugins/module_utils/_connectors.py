@@ -8,7 +8,6 @@ __metaclass__ = type
 
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import drop_none, overlay
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource, Step
-from ansible_collections.stackops.kibana.plugins.module_utils._errors import ResourceError
 
 CONNECTOR_PATH = "/api/actions/connector"
 CONNECTORS_PATH = "/api/actions/connectors"
@@ -21,6 +20,16 @@ CONNECTOR_OPTIONS = dict(
     secrets=dict(type="dict", no_log=True),
     secrets_update=dict(type="str", default="on_create", choices=["on_create", "always"]),
     recreate=dict(type="bool", default=False),
+)
+
+CONNECTOR_MODULE_KWARGS = dict(
+    required_one_of=[("id", "name")],
+)
+
+CONNECTOR_INFO_OPTIONS = dict(
+    id=dict(type="str"),
+    name=dict(type="str"),
+    connector_type_id=dict(type="str"),
 )
 
 # Kibana fills these into `config` when they are not sent (kibana-api/connectors.md, trap 4).
@@ -42,17 +51,9 @@ def list_connectors(client):
     return client.get(CONNECTORS_PATH) or []
 
 
-def read_only_reason(connector):
-    if connector.get("is_preconfigured"):
-        return "preconfigured (defined in kibana.yml)"
-    if connector.get("is_system_action"):
-        return "a system connector"
-    return None
-
-
 def public_view(connector):
-    """What users see: never secrets, and list-only counters left out."""
-    return dict((k, v) for k, v in connector.items() if k not in ("secrets",))
+    """What users see: never secrets."""
+    return dict((k, v) for k, v in connector.items() if k != "secrets")
 
 
 def secret_leaves(value):
@@ -64,10 +65,8 @@ def secret_leaves(value):
     return [value] if isinstance(value, str) and value else []
 
 
-def find_by_name(client, name, connector_type_id=None):
-    return [c for c in list_connectors(client)
-            if c.get("name") == name
-            and (connector_type_id is None or c.get("connector_type_id") == connector_type_id)]
+def find_by_name(client, name):
+    return [c for c in list_connectors(client) if c.get("name") == name]
 
 
 class ConnectorResource(Resource):
@@ -83,7 +82,7 @@ class ConnectorResource(Resource):
         super(ConnectorResource, self).__init__(client, params)
         # Kibana may quote a rejected value (a webhook URL, a host) in its error message: the
         # client scrubs the connector's secrets as well as the credentials in use.
-        if client is not None and hasattr(client, "add_secrets"):
+        if client is not None:
             client.add_secrets(secret_leaves(params.get("secrets")))
 
     def read(self, object_id):
@@ -104,12 +103,12 @@ class ConnectorResource(Resource):
         view["config"] = current.get("config") or {}
         return view
 
-    def guard(self, current, action):
-        reason = read_only_reason(current)
-        if reason:
-            raise ResourceError("connector %s (%s) is %s: Kibana does not allow it to be %s"
-                                % (current["id"], current.get("name"), reason,
-                                   "updated" if action == "update" else "deleted"))
+    def read_only_reason(self, current):
+        if current.get("is_preconfigured"):
+            return "preconfigured (defined in kibana.yml)"
+        if current.get("is_system_action"):
+            return "a system connector"
+        return None
 
     def _secrets_due(self, current):
         """Secrets are write-only: send them on create, when Kibana reports them missing, or on
@@ -174,9 +173,7 @@ def connector_info(client, params):
         connectors = [found] if found else []
     else:
         connectors = list_connectors(client)
-        if params.get("name") is not None:
-            connectors = [c for c in connectors if c.get("name") == params["name"]]
-    if params.get("connector_type_id") is not None:
-        connectors = [c for c in connectors
-                      if c.get("connector_type_id") == params["connector_type_id"]]
+    for key in ("name", "connector_type_id"):
+        if params.get(key) is not None:
+            connectors = [c for c in connectors if c.get(key) == params[key]]
     return {"connectors": [public_view(c) for c in connectors]}

@@ -102,8 +102,22 @@ class Resource(object):
     def delete(self, current):
         raise NotImplementedError
 
+    def read_only_reason(self, current):
+        """Why Kibana does not let this object be updated or deleted (preconfigured, managed,
+        prebuilt, ...), or None; guard() refuses the writes then."""
+        return None
+
+    def read_only_hint(self, action):
+        """What the user can do instead, appended to guard()'s refusal of `action`."""
+        return ""
+
     def guard(self, current, action):
         """Refuse `action` ("update", "delete") on objects Kibana does not let us change."""
+        reason = self.read_only_reason(current)
+        if reason:
+            raise ResourceError("%s %s (%s) is %s: Kibana does not allow it to be %s.%s" % (
+                self.title, self.object_id(current), current.get("name"), reason,
+                "updated" if action == "update" else "deleted", self.read_only_hint(action)))
 
     def object_id(self, obj):
         return obj.get("id")
@@ -178,6 +192,18 @@ class Resource(object):
             value = self.params.get(field)
             view[field] = dict((k, MASK) for k in value) if isinstance(value, dict) else MASK
         return view
+
+
+def only_named(matches, option, title, plural, name, space, choose):
+    """The one object of `matches` (those named `name`) that `option` refers to by name, or a
+    ResourceError naming the option: none, or several (their ids, and `choose`: how to pick)."""
+    if not matches:
+        raise ResourceError("%s: no %s named %r in space %r" % (option, title, name, space))
+    if len(matches) > 1:
+        raise ResourceError("%s: %d %s are named %r in space %r (ids: %s): %s" % (
+            option, len(matches), plural, name, space,
+            ", ".join(sorted(str(m.get("id")) for m in matches)), choose))
+    return matches[0]
 
 
 def ensure(resource, state="present", check_mode=False, diff_mode=False):

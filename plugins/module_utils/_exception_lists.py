@@ -18,6 +18,7 @@ import re
 
 from ansible.module_utils.common.dict_transformations import recursive_diff
 
+from ansible_collections.stackops.kibana.plugins.module_utils._client import kql_string
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import differences, overlay
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource, Step
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
@@ -118,11 +119,6 @@ EXCEPTION_LIST_INFO_KWARGS = dict(
 
 
 # ====================================================================== reading
-
-
-def kql_phrase(value):
-    """A quoted KQL value."""
-    return '"%s"' % value.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def read_list(client, list_id, namespace_type):
@@ -611,17 +607,15 @@ class ExceptionListResource(Resource):
     def find(self):
         """A duplicate has a list_id Kibana chose: it is found by its name (never the source)."""
         name = self.params["name"]
-        kql = "%s.attributes.name:%s" % (SO_TYPES[self.namespace_type], kql_phrase(name))
+        kql = "%s.attributes.name:%s" % (SO_TYPES[self.namespace_type], kql_string(name))
         return [found for found in find_lists(self.client, [self.namespace_type], kql)
                 if found.get("name") == name and found.get("list_id") != self.params["duplicate_from"]]
 
     def object_id(self, obj):
         return obj.get("list_id")
 
-    def guard(self, current, action):
-        if current.get("immutable"):
-            raise ResourceError("exception list %s is immutable (managed by Kibana): it cannot be %s"
-                                % (current.get("list_id"), "updated" if action == "update" else "deleted"))
+    def read_only_reason(self, current):
+        return "immutable (managed by Kibana)" if current.get("immutable") else None
 
     # ------------------------------------------------------------ comparison
 
@@ -850,7 +844,7 @@ def exception_list_info(client, params):
         for field in ("name", "type"):
             if params.get(field) is not None:
                 clauses.append("(%s)" % " or ".join(
-                    "%s.attributes.%s:%s" % (SO_TYPES[ns], field, kql_phrase(params[field]))
+                    "%s.attributes.%s:%s" % (SO_TYPES[ns], field, kql_string(params[field]))
                     for ns in namespaces))
         if params.get("filter"):
             clauses.append("(%s)" % params["filter"])

@@ -17,6 +17,7 @@ import time
 
 from ansible.module_utils.six import integer_types, string_types
 
+from ansible_collections.stackops.kibana.plugins.module_utils._client import kql_string
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import drop_none, overlay
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
@@ -218,8 +219,7 @@ def _unique(values):
 
 
 def kuery_name(name):
-    escaped = name.replace("\\", "\\\\").replace('"', '\\"')
-    return '%s.name:"%s"' % (KUERY_PREFIX, escaped)
+    return "%s.name:%s" % (KUERY_PREFIX, kql_string(name))
 
 
 def list_policies(client, kuery=None, with_agent_count=False, full=False, size=100):
@@ -252,14 +252,6 @@ def package_attached(policy, package):
     if any(not isinstance(p, dict) for p in packages):
         return None
     return any((p.get("package") or {}).get("name") == package for p in packages)
-
-
-def read_only_reason(policy):
-    if policy.get("is_managed"):
-        return "managed (a hosted policy, is_managed=true)"
-    if policy.get("is_preconfigured"):
-        return "preconfigured (defined in kibana.yml, is_preconfigured=true)"
-    return None
 
 
 def host_name_format(policy):
@@ -447,8 +439,16 @@ class AgentPolicyResource(Resource):
 
     # ------------------------------------------------------------ guard and agent counts
 
+    def read_only_reason(self, current):
+        if current.get("is_managed"):
+            return "managed (a hosted policy, is_managed=true)"
+        if current.get("is_preconfigured"):
+            return "preconfigured (defined in kibana.yml, is_preconfigured=true)"
+        return None
+
     def guard(self, current, action):
-        reason = read_only_reason(current)
+        # Fleet deletes these with force; the module's own refusal (not Kibana's) says so.
+        reason = self.read_only_reason(current)
         if reason and not (action == "delete" and self.params.get("force")):
             hint = (" Set force=true to delete it anyway." if action == "delete" else
                     " Change it where it is defined (kibana.yml or the hosting service).")
@@ -661,9 +661,8 @@ def agent_policy_info(client, params):
     if params.get("full"):
         query["full"] = "true"
     if params.get("page") is not None:
-        query.update(page=params["page"], perPage=per_page)
-        body = client.get(POLICIES_PATH, params=query) or {}
-        policies, total = body.get("items") or [], body.get("total")
+        policies, total = client.page(POLICIES_PATH, params["page"], query, size_param="perPage",
+                                      size=per_page, items_key="items")
     else:
         policies = list(client.pages(POLICIES_PATH, params=query, page_param="page",
                                      size_param="perPage", size=per_page, items_key="items"))

@@ -20,7 +20,7 @@ from ansible.module_utils.errors import UnsupportedError
 from ansible.module_utils.six import integer_types, string_types
 
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import drop_none, overlay
-from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource, Step
+from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource, Step, only_named
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
     KibanaApiError,
     KibanaError,
@@ -406,8 +406,7 @@ def merged_view(current, desired):
 
 def list_packs(client, page=None, size=100):
     if page is not None:
-        body = client.get(PACKS_PATH, params={"page": page, "pageSize": size}) or {}
-        return body.get("data") or [], body.get("total")
+        return client.page(PACKS_PATH, page, size_param="pageSize", size=size, items_key="data")
     return list(client.pages(PACKS_PATH, page_param="page", size_param="pageSize", size=size,
                              items_key="data")), None
 
@@ -642,20 +641,15 @@ class OsqueryPackResource(Resource):
         for name in names:
             if name in resolved:
                 continue
-            found = find_agent_policies(self.client, name, with_agent_count=False, full=True)
-            if not found:
-                raise ResourceError("policies: no agent policy named %r in space %r"
-                                    % (name, space))
-            if len(found) > 1:
-                raise ResourceError("policies: %d agent policies are named %r (ids: %s): use "
-                                    "policy_ids" % (len(found), name,
-                                                    ", ".join(sorted(p["id"] for p in found))))
-            if package_attached(found[0], OSQUERY_PACKAGE) is False:
+            policy = only_named(
+                find_agent_policies(self.client, name, with_agent_count=False, full=True),
+                "policies", "agent policy", "agent policies", name, space, "use policy_ids")
+            if package_attached(policy, OSQUERY_PACKAGE) is False:
                 raise ResourceError(
                     "policies: agent policy %r (id %s) has no Osquery Manager integration, so "
                     "Kibana cannot deploy packs to it: add the integration in Fleet first"
-                    % (name, found[0]["id"]))
-            resolved[name] = found[0]["id"]
+                    % (name, policy["id"]))
+            resolved[name] = policy["id"]
         return resolved
 
     # ------------------------------------------------------------ compare
@@ -685,13 +679,13 @@ class OsqueryPackResource(Resource):
                          if key not in desired["shards"])
         return sorted(set(found))
 
-    def guard(self, current, action):
+    def read_only_reason(self, current):
         if current.get("read_only"):
-            raise ResourceError(
-                "osquery pack %s (%s) is a prebuilt pack installed by the Osquery Manager "
-                "integration (read_only): it cannot be %s. Copy it with copy_from to get a pack "
-                "of your own." % (current["id"], current.get("name"),
-                                  "updated" if action == "update" else "deleted"))
+            return "a prebuilt pack installed by the Osquery Manager integration (read_only)"
+        return None
+
+    def read_only_hint(self, action):
+        return " Copy it with copy_from to get a pack of your own."
 
     def plan(self, current, desired):
         if not self.changes(current, desired):
@@ -786,6 +780,7 @@ class OsqueryPackResource(Resource):
         if current is not None:
             return merged_view(current, desired)
         if self.source is not None:
+            self.extras["copied_from"] = self.source["id"]
             base = dict((k, v) for k, v in self.source.items() if k not in PACK_METADATA)
             base.update(enabled=False, policy_ids=[], shards={})
         else:

@@ -155,6 +155,7 @@ operations:
 '''
 
 from ansible_collections.stackops.kibana.plugins.module_utils._connectors import (
+    CONNECTOR_MODULE_KWARGS,
     CONNECTOR_OPTIONS,
     ConnectorResource,
 )
@@ -162,7 +163,7 @@ from ansible_collections.stackops.kibana.plugins.module_utils._module import run
 
 
 def main():
-    run_resource(ConnectorResource, CONNECTOR_OPTIONS, required_one_of=[("id", "name")])
+    run_resource(ConnectorResource, CONNECTOR_OPTIONS, **CONNECTOR_MODULE_KWARGS)
 
 
 if __name__ == "__main__":

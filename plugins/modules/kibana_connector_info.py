@@ -69,18 +69,15 @@ connectors:
       referenced_by_count: 2
 '''
 
-from ansible_collections.stackops.kibana.plugins.module_utils._connectors import connector_info
-from ansible_collections.stackops.kibana.plugins.module_utils._module import run_info
-
-OPTIONS = dict(
-    id=dict(type="str"),
-    name=dict(type="str"),
-    connector_type_id=dict(type="str"),
+from ansible_collections.stackops.kibana.plugins.module_utils._connectors import (
+    CONNECTOR_INFO_OPTIONS,
+    connector_info,
 )
+from ansible_collections.stackops.kibana.plugins.module_utils._module import run_info
 
 
 def main():
-    run_info(connector_info, OPTIONS)
+    run_info(connector_info, CONNECTOR_INFO_OPTIONS)
 
 
 if __name__ == "__main__":

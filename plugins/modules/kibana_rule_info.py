@@ -85,14 +85,14 @@ rules:
 '''
 
 from ansible_collections.stackops.kibana.plugins.module_utils._alerting_rules import (
-    INFO_OPTIONS,
+    RULE_INFO_OPTIONS,
     rule_info,
 )
 from ansible_collections.stackops.kibana.plugins.module_utils._module import run_info
 
 
 def main():
-    run_info(rule_info, INFO_OPTIONS)
+    run_info(rule_info, RULE_INFO_OPTIONS)
 
 
 if __name__ == "__main__":

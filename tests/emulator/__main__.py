@@ -26,7 +26,9 @@ Test-only API under /_emulator/ (no auth; not part of Kibana):
                               "drop": true (close without answering) | "after" (handle, then
                               close), "malformed": true (an HTML page instead of JSON)}}
   GET|POST /_emulator/config  {{"latency_ms": 20, "kibana_version": "9.3.0"}}
-  GET    /_emulator/state     every stored object"""
+  GET    /_emulator/state     every stored object
+  POST   /_emulator/users     {{"username": U, "password": P, "spaces": ["ops"]}}: a basic-auth
+                              user with every Kibana privilege in those spaces only (403 elsewhere)"""
 
 
 def main(argv=None):

@@ -3,7 +3,6 @@ conformance suite checks: zod wording, namespaces and spaces, overwrite and comm
 _find dialects and KQL filters, _duplicate, summary, quirk switches, and a 5,000-item list."""
 
 import base64
-import time
 
 import pytest
 from werkzeug.test import Client
@@ -456,19 +455,19 @@ def test_find_items_across_lists_filters_search_sort(kibana):
 
 def test_large_list_reads_in_one_page(kibana):
     """5,000 items: per_page 10000 returns them all at once (no cap in the notes), 1000 pages
-    through five pages; lookups stay fast. Driven in-process to keep the test quick."""
+    through five pages; lookups by item_id find each item. Driven in-process to keep the test
+    quick (speed is measured by tests/perf/, not asserted here)."""
     client = Client(kibana.emulator)
     assert client.post(LISTS, json={"list_id": "big", "name": "big", "description": "",
                                     "type": "detection"}, headers=AUTH).status_code == 200
-    started = time.monotonic()
     for n in range(5000):
         resp = client.post(ITEMS, headers=AUTH, json={
             "list_id": "big", "item_id": f"item-{n}", "type": "simple", "name": f"n{n}",
             "description": "", "entries": [ENTRY]})
         assert resp.status_code == 200
     for n in range(0, 5000, 7):
-        assert client.get(ITEMS, query_string={"item_id": f"item-{n}"},
-                          headers=AUTH).status_code == 200
+        found = client.get(ITEMS, query_string={"item_id": f"item-{n}"}, headers=AUTH)
+        assert found.status_code == 200 and found.get_json()["name"] == f"n{n}"
     body = client.get(ITEMS + "/_find", headers=AUTH,
                       query_string={"list_id": "big", "per_page": 10000}).get_json()
     assert (body["total"], len(body["data"]), body["per_page"]) == (5000, 5000, 10000)
@@ -478,7 +477,6 @@ def test_large_list_reads_in_one_page(kibana):
             "list_id": "big", "per_page": 1000, "page": page}).get_json()
         seen += [d["item_id"] for d in body["data"]]
     assert seen == [f"item-{n}" for n in range(5000)]
-    assert time.monotonic() - started < 60
 
 
 # --------------------------------------------------------------------------- _duplicate, summary

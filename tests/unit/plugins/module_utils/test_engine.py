@@ -11,7 +11,12 @@ from ansible_collections.stackops.kibana.plugins.module_utils._client import (
     authorization_header,
 )
 from ansible_collections.stackops.kibana.plugins.module_utils._connectors import ConnectorResource
-from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource, Step, ensure
+from ansible_collections.stackops.kibana.plugins.module_utils._engine import (
+    Resource,
+    Step,
+    ensure,
+    only_named,
+)
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
     KibanaTransportError,
     ResourceError,
@@ -111,6 +116,34 @@ def test_ambiguous_natural_key_lists_the_ids():
     with pytest.raises(ResourceError) as err:
         ensure(resource, "present")
     assert "2 policies match name='a'" in str(err.value)
+
+
+class LockedResource(MemoryResource):
+    def read_only_reason(self, current):
+        return "locked" if current.get("locked") else None
+
+
+@pytest.mark.parametrize("state,action", [("present", "updated"), ("absent", "deleted")])
+def test_read_only_objects_are_refused_only_when_a_write_is_due(state, action):
+    store = {"t1": {"id": "t1", "name": "a", "size": 1, "locked": True}}
+    resource = LockedResource(None, {"id": None, "name": "a", "size": 2, "recreate": False})
+    resource.store = store
+    with pytest.raises(ResourceError) as err:
+        ensure(resource, state)
+    assert str(err.value) == "thing t1 (a) is locked: Kibana does not allow it to be %s." % action
+    assert store["t1"]["size"] == 1
+    resource.params["size"] = 1
+    assert not ensure(resource, "present")["changed"]
+
+
+def test_only_named_names_the_option():
+    one = {"id": "c1", "name": "n"}
+    assert only_named([one], "opt", "thing", "things", "n", "ops", "set id") is one
+    with pytest.raises(ResourceError, match=r"^opt: no thing named 'n' in space 'ops'$"):
+        only_named([], "opt", "thing", "things", "n", "ops", "set id")
+    with pytest.raises(ResourceError) as err:
+        only_named([one, dict(one, id="c0")], "opt", "thing", "things", "n", "ops", "set id")
+    assert str(err.value) == "opt: 2 things are named 'n' in space 'ops' (ids: c0, c1): set id"
 
 
 class CountingResource(MemoryResource):

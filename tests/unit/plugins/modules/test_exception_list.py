@@ -237,6 +237,11 @@ def test_writes_only_what_differs_and_keeps_what_was_not_declared(kibana, run):
     kibana.clear_log()
     result = run("exception_list", **web_list(item(1, name="Renamed")))
     assert result["item_counts"]["updated"] == 1
+    [put] = kibana.writes()
+    assert (put["method"], put["path"]) == ("PUT", ITEMS)
+    assert put["body"]["name"] == "Renamed" and put["body"]["id"] == stored["id"]
+    assert (put["body"]["tags"], put["body"]["meta"], put["body"]["description"]) == (
+        ["set-in-the-ui"], {"ticket": "SEC-9"}, "from the UI")
     after = stored_items(kibana)["item-001"]
     assert after["name"] == "Renamed"
     assert (after["tags"], after["meta"], after["description"], after["expire_time"]) == (
@@ -403,7 +408,11 @@ def test_update_by_item_id_bug_is_avoided_by_sending_the_id(kibana, run):
     """Kibana #159230: a PUT by item_id alone stored a second item; the module sends id."""
     set_quirks(kibana, item_update_by_item_id_duplicates=True)
     run("exception_list", **web_list(item(1)))
+    item_uuid = stored_items(kibana)["item-001"]["id"]
+    kibana.clear_log()
     run("exception_list", **web_list(item(1, name="Renamed")))
+    [put] = kibana.writes()
+    assert (put["method"], put["path"]) == ("PUT", ITEMS) and put["body"]["id"] == item_uuid
     items = kibana.api("GET", FIND_ITEMS, params={"list_id": "web"}).json()
     assert items["total"] == 1 and items["data"][0]["name"] == "Renamed"
 
@@ -657,9 +666,13 @@ def test_numbers_in_values_are_sent_as_strings(kibana, run):
                                      {"type": "match_any", "field": "x", "value": [1, "b"],
                                       "operator": "excluded"}]))
     assert run("exception_list", **task)["changed"]
+    [sent] = [w["body"] for w in kibana.writes() if w["path"] == ITEMS]
+    assert sent["entries"][0]["value"] == "8080" and sent["entries"][1]["value"] == ["1", "b"]
     entries = stored_items(kibana)["item-001"]["entries"]
     assert entries[0]["value"] == "8080" and entries[1]["value"] == ["1", "b"]
+    kibana.clear_log()
     assert not run("exception_list", **task)["changed"]
+    assert kibana.writes() == []
 
 
 def test_api_errors_report_method_path_status_and_message(kibana, run):

@@ -86,11 +86,18 @@ def test_life_cycle_with_check_and_diff_at_each_step(kibana, run, space):
 
 
 def test_spaces_are_isolated(kibana, run):
-    run("kibana_connector", space_id="ops", **WEBHOOK)
-    assert kibana.api("GET", "/api/actions/connectors").json()[-1]["name"] != "ops-webhook"
+    in_ops = run("kibana_connector", space_id="ops", **WEBHOOK)["connector"]
+    # every request of the task went through the space's path
+    assert {r["path"].startswith("/s/ops/api/actions/") for r in kibana.requests()} == {True}
+    assert [(w["method"], w["path"]) for w in kibana.writes()] == [
+        ("POST", "/s/ops/api/actions/connector")]
+    default_names = [c["name"] for c in kibana.api("GET", "/api/actions/connectors").json()]
+    assert "ops-webhook" not in default_names
     # the same name in the default space is another connector
+    kibana.clear_log()
     created = run("kibana_connector", **WEBHOOK)
-    assert created["changed"]
+    assert created["changed"] and created["connector"]["id"] != in_ops["id"]
+    assert [(w["method"], w["path"]) for w in kibana.writes()] == [("POST", "/api/actions/connector")]
     names = [c["name"] for c in kibana.api("GET", "/api/actions/connectors", space="ops").json()]
     assert names.count("ops-webhook") == 1
 
@@ -156,10 +163,17 @@ def test_secrets_on_create_are_not_resent_but_missing_secrets_are(kibana, run):
 
 def test_update_without_secrets_warns(kibana, run):
     created = run("kibana_connector", **WEBHOOK)
-    result = run("kibana_connector", id=created["connector"]["id"],
-                 config={"url": "https://other.example.com"})
+    connector_id = created["connector"]["id"]
+    kibana.clear_log()
+    result = run("kibana_connector", id=connector_id, config={"url": "https://other.example.com"})
     assert result["changed"]
     assert any("without secrets" in w for w in result.get("warnings", []))
+    # what was sent: one PUT, no secrets to resend; Kibana's PUT overwrites them with {}
+    puts = kibana.writes()
+    assert [(w["method"], w["path"]) for w in puts] == [("PUT", "/api/actions/connector/" + connector_id)]
+    assert puts[0]["body"]["config"]["url"] == "https://other.example.com"
+    assert puts[0]["body"].get("secrets") in (None, {})
+    assert kibana.control("GET", "/connectors/%s/secrets" % connector_id) == {}
 
 
 def test_caller_chosen_id(kibana, run):
@@ -227,6 +241,8 @@ def test_preconfigured_and_system_connectors_are_refused(kibana, run, task, acti
 def test_preconfigured_connector_unchanged_is_ok(kibana, run):
     result = run("kibana_connector", id="my-slack1", name="Slack #xyz")
     assert not result.failed and not result["changed"]
+    assert result["connector"]["is_preconfigured"] is True
+    assert kibana.writes() == []
 
 
 # ------------------------------------------------------------------ errors

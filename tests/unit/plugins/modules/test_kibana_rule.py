@@ -423,9 +423,14 @@ def test_disable_and_update_at_once_disables_first(kibana, run):
     assert result["operations"] == ["disable", "update"]
     assert [w["path"] for w in kibana.writes()] == [RULE + "/%s/_disable" % rule_id,
                                                     RULE + "/" + rule_id]
+    kibana.clear_log()
     result = run("kibana_rule", **dict(task, schedule="15m", enabled=True, muted=True))
     assert result["operations"] == ["update", "enable", "mute_all"]
-    assert result["rule"]["enabled"] and result["rule"]["mute_all"]
+    assert methods_and_paths(kibana.writes()) == [
+        ("PUT", RULE + "/" + rule_id), ("POST", RULE + "/%s/_enable" % rule_id),
+        ("POST", RULE + "/%s/_mute_all" % rule_id)]
+    rule = stored(kibana, rule_id)
+    assert rule["enabled"] and rule["mute_all"] and rule["schedule"] == {"interval": "15m"}
 
 
 def test_rule_level_notify_when_and_throttle_are_kept_for_legacy_rules(kibana, run):
@@ -658,8 +663,12 @@ def test_recreate_found_by_name_keeps_the_id(kibana, run):
     task = dict(name="cpu", rule_type_id=".index-threshold", consumer="alerts",
                 schedule="1m", params=INDEX_PARAMS)
     rule_id = run("kibana_rule", **task)["rule"]["id"]
+    kibana.clear_log()
     recreated = run("kibana_rule", recreate=True, **dict(task, consumer="stackAlerts"))
     assert recreated["rule"]["id"] == rule_id and recreated["rule"]["consumer"] == "stackAlerts"
+    assert methods_and_paths(kibana.writes()) == [("DELETE", RULE + "/" + rule_id),
+                                                  ("POST", RULE + "/" + rule_id)]
+    assert stored(kibana, rule_id)["consumer"] == "stackAlerts"
 
 
 def test_create_without_required_fields_names_them(kibana, run):
@@ -733,6 +742,8 @@ def test_snooze_on_a_muted_rule_that_should_be_unmuted_sends_no_unmute(kibana, r
     checked, done, writes = step(kibana, run, dict(task, muted=False, snooze_schedules=[SNOOZE]),
                                  ["snooze"])
     assert done["rule"]["mute_all"] is False and checked["rule"]["mute_all"] is False
+    assert [w["path"].rsplit("/", 1)[-1] for w in writes] == ["snooze_schedule"]
+    assert stored(kibana, done["rule"]["id"])["mute_all"] is False
 
 
 def test_create_with_muted_and_snoozes(kibana, run):

@@ -381,7 +381,13 @@ def test_only_set_options_are_compared_and_an_update_keeps_the_rest(kibana, run)
 def test_global_pack_is_stable(kibana, run):
     agent_policy(kibana, "osq")
     task = dict(name="global", shards={"*": 100}, enabled=True, queries=QUERIES)
-    assert run("osquery_pack", **task)["changed"]
+    created = run("osquery_pack", **task)
+    assert created["changed"]
+    [post] = kibana.writes()
+    assert (post["method"], post["path"]) == ("POST", PACKS)
+    assert post["body"]["shards"] == {"*": 100} and post["body"]["enabled"] is True
+    kept = stored(kibana, created["pack"]["id"])
+    assert kept["shards"] == {"*": 100} and kept["enabled"] is True
     kibana.clear_log()
     assert not run("osquery_pack", **task)["changed"] and kibana.writes() == []
 
@@ -467,6 +473,7 @@ def test_copy_from_creates_a_renamed_converged_copy(kibana, run, by):
     kibana.clear_log()
     checked = run("osquery_pack", check_mode=True, diff=True, **task)
     assert checked["changed"] and kibana.writes() == []
+    assert checked["copied_from"] == source["id"]  # as the real run reports it
     assert checked["pack"]["queries"] == QUERIES and checked["pack"]["shards"] == {}
     assert checked["pack"]["name"] == "my_copy" and checked["pack"]["enabled"] is True
     kibana.clear_log()
@@ -529,7 +536,7 @@ def test_prebuilt_packs_are_refused(kibana, run, task, action, version):
     kibana.config(kibana_version=version)
     result = run("osquery_pack", **task)
     assert result.failed and "prebuilt pack" in result["msg"]
-    assert "cannot be %s" % action in result["msg"] and "copy_from" in result["msg"]
+    assert "does not allow it to be %s" % action in result["msg"] and "copy_from" in result["msg"]
     assert kibana.writes() == []
     assert not run("osquery_pack", check_mode=True, **task).get("changed")
     assert kibana.writes() == []
@@ -615,6 +622,8 @@ def test_serverless_is_not_refused_by_its_version_number(kibana, run):
                  queries={"q": {"query": "SELECT 1;"}})
     assert result["changed"] and not result.failed, result.get("msg")
     assert result["pack"]["rrule_schedule"] == RRULE
+    [post] = kibana.writes()
+    assert post["body"]["schedule_type"] == "rrule" and post["body"]["rrule_schedule"] == RRULE
 
 
 # ------------------------------------------------------------------ bad input
