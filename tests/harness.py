@@ -2,6 +2,7 @@
 real code in-process (its AnsibleModule, argument validation, no_log filtering, exit_json)."""
 
 import contextlib
+import hashlib
 import importlib
 import io
 import json
@@ -18,18 +19,22 @@ COLLECTION = "ansible_collections.stackops.kibana"
 
 def collections_path():
     """A directory holding ansible_collections/stackops/kibana -> this repo (the repo root is
-    the collection); reused when it exists, e.g. under ansible-test's copy."""
+    the collection); reused when it exists, e.g. under ansible-test's copy. The directory is
+    private to this checkout (named after its path), and a link found pointing elsewhere is
+    replaced: a test must never import another checkout's code."""
     for parent in REPO.parents:
         if parent.name == "ansible_collections":
             return str(parent.parent)
-    root = pathlib.Path(tempfile.gettempdir()) / "stackops-kibana-collections"
+    digest = hashlib.sha256(str(REPO).encode("utf-8")).hexdigest()[:16]
+    root = pathlib.Path(tempfile.gettempdir()) / ("stackops-kibana-collections-" + digest)
     link = root / "ansible_collections" / "stackops" / "kibana"
-    if not link.exists():
+    if not (link.is_symlink() and link.resolve() == REPO):
         link.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            link.symlink_to(REPO, target_is_directory=True)
-        except FileExistsError:
-            pass
+        tmp = link.parent / ("kibana.%d" % os.getpid())
+        if tmp.is_symlink():
+            tmp.unlink()
+        tmp.symlink_to(REPO, target_is_directory=True)
+        os.replace(str(tmp), str(link))
     return str(root)
 
 

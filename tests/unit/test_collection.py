@@ -105,3 +105,10 @@ def test_demo_playbooks_change_then_stay_ok(kibana):
     assert second["failed"] == 0 and second["changed"] == 0, second["output"]
     assert kibana.writes() == []
     assert "demo-webhook-s3cret" not in first["output"] + second["output"]
+
+
+def test_collections_path_is_private_to_this_checkout():
+    """Tests import this checkout's code only: the collections path links to this repo."""
+    import pathlib
+    link = pathlib.Path(collections_path()) / "ansible_collections" / "stackops" / "kibana"
+    assert link.resolve() == REPO
