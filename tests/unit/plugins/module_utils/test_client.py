@@ -1,5 +1,8 @@
 """The shared client against the emulator: headers, paths, retries, errors, TLS."""
 
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
 import subprocess
 import threading
 import time

@@ -1,6 +1,9 @@
 """exception_list against the emulator over HTTP: the list's life cycle, bulk item convergence
 (trap 10), Kibana's quirks (trap 3), stale _version retries, _duplicate, and bad input."""
 
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
 import json
 import threading
 import time

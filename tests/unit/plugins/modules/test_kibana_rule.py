@@ -1,5 +1,8 @@
 """kibana_rule and kibana_rule_info against the emulator over HTTP."""
 
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
 import copy
 import json
 import uuid
