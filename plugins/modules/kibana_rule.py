@@ -10,7 +10,7 @@ DOCUMENTATION = r'''
 ---
 module: kibana_rule
 short_description: Manage Kibana alerting rules
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Create, update and delete Kibana alerting rules (C(/api/alerting/rule)) in a space, with their
     actions, enabled and muted state, and snooze schedules.

@@ -27,7 +27,7 @@ def test_every_module_has_version_added(module):
 
 def test_galaxy_metadata():
     galaxy = yaml.safe_load((REPO / "galaxy.yml").read_text())
-    assert (galaxy["namespace"], galaxy["name"], galaxy["version"]) == ("stackops", "kibana", "0.1.0")
+    assert (galaxy["namespace"], galaxy["name"], galaxy["version"]) == ("stackops", "kibana", "1.0.0")
     assert galaxy["license"] == ["GPL-3.0-or-later"]
     assert {".venv", "tests/output", "changelogs/.plugin-cache.yaml", ".pytest_cache",
             "**/__pycache__"} <= set(galaxy["build_ignore"])
