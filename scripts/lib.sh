@@ -21,8 +21,29 @@ collection_copy() {
   local dest="$BUILD/collections/ansible_collections/stackops/kibana"
   rm -rf "$dest" && mkdir -p "$dest"
   (cd "$REPO" && git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "$dest")
+  guide_rst "$dest" || return 1
   git -C "$dest" init -q && git -C "$dest" add -A
   echo "$dest"
+}
+
+# The guide is written in Markdown (docs/getting-started.md, read where the code is); the docs
+# site (antsibull-docs) takes reStructuredText, so every collection copy, and so the built
+# tarball, gets docs/docsite/rst/guide.rst converted from it (pandoc, from pypandoc-binary).
+guide_rst() {
+  python - "$1" <<'PY'
+import pathlib
+import sys
+
+import pypandoc
+
+root = pathlib.Path(sys.argv[1])
+rst = pypandoc.convert_file(str(root / "docs" / "getting-started.md"), "rst",
+                            format="gfm-gfm_auto_identifiers", extra_args=["--wrap=preserve"])
+(root / "docs" / "docsite" / "rst" / "guide.rst").write_text(
+    ".. _ansible_collections.stackops.kibana.docsite.guide:\n\n"
+    ".. Generated from docs/getting-started.md by scripts/lib.sh (guide_rst): edit that file.\n\n"
+    + rst)
+PY
 }
 
 # find_python X.Y -> the path of a working Python X.Y: on PATH, else under pyenv's versions
