@@ -26,6 +26,7 @@ from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
     KibanaError,
     ResourceError,
 )
+from ansible_collections.stackops.kibana.plugins.module_utils._paths import join
 from ansible_collections.stackops.kibana.plugins.module_utils._fleet_agent_policies import (
     find_by_name as find_agent_policies,
     package_attached,
@@ -412,7 +413,7 @@ def list_packs(client, page=None, size=100):
 
 
 def get_pack(client, pack_id):
-    body = client.get("%s/%s" % (PACKS_PATH, pack_id), absent_ok=True)
+    body = client.get(join(PACKS_PATH, ("id", pack_id)), absent_ok=True)
     return pack_view(body["data"]) if body and body.get("data") else None
 
 
@@ -426,6 +427,9 @@ class OsqueryPackResource(Resource):
     natural_key = ("name",)
     server_owned = PACK_METADATA
     unordered = ("policy_ids",)
+    # Kibana refuses a second pack of the same name (create_pack_route: 409 "Pack with name
+    # ... already exists")
+    unique_natural_key = True
 
     def __init__(self, client, params):
         super(OsqueryPackResource, self).__init__(client, params)
@@ -725,7 +729,7 @@ class OsqueryPackResource(Resource):
     def create_by_copy(self, desired):
         """POST .../copy (named <source>_copy, disabled, no policies, no shards), then one PUT
         with the user's name and fields; the copy is removed again when that PUT fails."""
-        copied = self.client.post("%s/%s/copy" % (PACKS_PATH, self.source["id"])) or {}
+        copied = self.client.post(join(PACKS_PATH, ("copy_from", self.source["id"]), "copy")) or {}
         view = pack_view(copied.get("data") or {})
         self.extras["copied_from"] = self.source["id"]
         try:
@@ -733,7 +737,7 @@ class OsqueryPackResource(Resource):
                 self.update(view, desired)
         except KibanaError as err:
             try:
-                self.client.delete("%s/%s" % (PACKS_PATH, view["id"]))
+                self.client.delete(join(PACKS_PATH, ("id", view["id"])))
                 err.message += " (the copy %s was deleted again)" % view["id"]
             except KibanaError:
                 err.message += " (the copy %s named %r is left in Kibana)" % (view["id"],
@@ -767,11 +771,12 @@ class OsqueryPackResource(Resource):
         return body
 
     def update(self, current, desired):
-        self.client.put("%s/%s" % (PACKS_PATH, current["id"]), self.update_body(current, desired))
+        self.client.put(join(PACKS_PATH, ("id", current["id"])),
+                        self.update_body(current, desired))
 
     def delete(self, current):
         try:
-            self.client.delete("%s/%s" % (PACKS_PATH, current["id"]))
+            self.client.delete(join(PACKS_PATH, ("id", current["id"])))
         except KibanaApiError as err:
             if err.status != 404:  # deleted meanwhile
                 raise

@@ -11,8 +11,11 @@ import re
 from .errors import bad_request
 
 UNDEFINED = object()
-# Saved objects with encrypted attributes (connectors, rules before 8.17) need v1/v4 UUID ids.
-UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[14][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", re.I)
+# Saved objects with encrypted attributes (connectors, rules before 8.17) need UUID ids: versions
+# 1-5 or the nil UUID, any letter case (kibana-api/README.md section 4: UUID_REGEX in
+# src/core/packages/saved-objects/utils-server/src/saved_objects_utils.ts).
+UUID = re.compile(r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
+                  r"|0{8}-0{4}-0{4}-0{4}-0{12})$", re.I)
 
 
 def type_name(value):
