@@ -9,6 +9,7 @@ __metaclass__ = type
 import copy
 import re
 
+from ansible_collections.stackops.kibana.plugins.module_utils._arguments import INT_MAX
 from ansible_collections.stackops.kibana.plugins.module_utils._client import kql_string
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import (
     differences,
@@ -120,6 +121,17 @@ RULE_OPTIONS = dict(
     update_api_key=dict(type="bool", default=False, no_log=False),
     recreate=dict(type="bool", default=False),
 )
+
+# alert_delay and the snooze occurrence count have no documented maximum: a 32-bit integer
+RULE_RANGES = {
+    "alert_delay.active": (0, INT_MAX),
+    "flapping.look_back_window": (2, 20),
+    "flapping.status_change_threshold": (2, 20),
+    "actions[].alerts_filter.timeframe.days[]": (1, 7),
+    "snooze_schedules[].recurring.occurrences": (1, INT_MAX),
+    "snooze_schedules[].recurring.on_month_day[]": (1, 31),
+    "snooze_schedules[].recurring.on_month[]": (1, 12),
+}
 
 RULE_MODULE_KWARGS = dict(
     required_one_of=[("id", "name")],
@@ -276,6 +288,7 @@ class RuleResource(Resource):
                     "is_snoozed_until", "mapped_params", "view_in_app_relative_url")
     unordered = ("tags",)
     caller_id = True
+    ranges = RULE_RANGES
 
     def __init__(self, client, params):
         super(RuleResource, self).__init__(client, params)

@@ -24,6 +24,9 @@ from ansible_collections.stackops.kibana.plugins.module_utils._paths import (
     space_id_problem,
 )
 
+#: the bound of numbers Kibana takes without a documented maximum (a 32-bit integer field)
+INT_MAX = 2147483647
+
 #: options that identify an object: never empty when given
 IDENTITY_OPTIONS = ("id", "list_id", "item_id", "name")
 

@@ -376,7 +376,8 @@ def _made_meanwhile(resource):
 def _wait_for_lost_create(resource, err):
     """A create without a caller-chosen id whose answer was lost: Kibana may still be making
     the object. Look for it within the request time budget; never create blindly again."""
-    budget = getattr(resource.client, "timeout", 0) or 0
+    # twice the request timeout: what one call may take with its retries (the client's budget)
+    budget = 2 * (getattr(resource.client, "timeout", 0) or 0)
     deadline = time.monotonic() + budget
     while time.monotonic() < deadline:
         time.sleep(min(LOST_CREATE_POLL, max(0.0, deadline - time.monotonic())))

@@ -17,6 +17,7 @@ import time
 
 from ansible.module_utils.six import integer_types, string_types
 
+from ansible_collections.stackops.kibana.plugins.module_utils._arguments import INT_MAX
 from ansible_collections.stackops.kibana.plugins.module_utils._client import kql_string
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import drop_none, overlay
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource
@@ -108,6 +109,13 @@ AGENT_POLICY_OPTIONS = dict(
     copy_from=dict(type="str"),
     force=dict(type="bool", default=False),
 )
+
+AGENT_POLICY_RANGES = {
+    "monitoring_http.port": (0, MONITORING_PORT_MAX),
+    "monitoring_diagnostics.limit.burst": (0, INT_MAX),
+    "monitoring_diagnostics.uploader.max_retries": (0, INT_MAX),
+    "required_versions[].percentage": (0, 100),
+}
 
 AGENT_POLICY_MODULE_KWARGS = dict(
     required_one_of=[("id", "name")],
@@ -285,6 +293,7 @@ class AgentPolicyResource(Resource):
     # caller-chosen id in the create body, which makes concurrent creates of one policy atomic
     unique_natural_key = True
     caller_id = True
+    ranges = AGENT_POLICY_RANGES
 
     def __init__(self, client, params):
         super(AgentPolicyResource, self).__init__(client, params)

@@ -19,6 +19,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 from ansible.module_utils.six import integer_types, string_types
 
+from ansible_collections.stackops.kibana.plugins.module_utils._arguments import INT_MAX
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import drop_none, overlay
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource, Step, only_named
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
@@ -83,6 +84,15 @@ OSQUERY_PACK_OPTIONS = dict(
     rrule_schedule=dict(type="dict", options=RRULE_SCHEDULE_OPTIONS),
     copy_from=dict(type="str"),
 )
+
+# The lower bounds (at least 1 second) are validate()'s, with their own messages.
+OSQUERY_PACK_RANGES = {
+    "interval": (None, INT_MAX),
+    "rrule_schedule.timeout": (None, INT_MAX),
+    "queries.*.interval": (None, INT_MAX),
+    "queries.*.timeout": (None, INT_MAX),
+    "queries.*.rrule_schedule.timeout": (None, INT_MAX),
+}
 
 OSQUERY_PACK_MODULE_KWARGS = dict(
     required_one_of=[("id", "name")],
@@ -430,6 +440,7 @@ class OsqueryPackResource(Resource):
     # Kibana refuses a second pack of the same name (create_pack_route: 409 "Pack with name
     # ... already exists")
     unique_natural_key = True
+    ranges = OSQUERY_PACK_RANGES
 
     def __init__(self, client, params):
         super(OsqueryPackResource, self).__init__(client, params)
@@ -569,6 +580,7 @@ class OsqueryPackResource(Resource):
     # ------------------------------------------------------------ identity
 
     def lookup(self):
+        self._listing = None  # a lookup after a lost create must see what was made meanwhile
         self.current = super(OsqueryPackResource, self).lookup()
         return self.current
 
