@@ -17,6 +17,9 @@ from ansible_collections.stackops.kibana.plugins.module_utils._paths import spac
 SPACE_PATH = "/api/spaces/space"
 STATUS_PATH = "/api/status"
 SOLUTIONS = ["es", "oblt", "security", "classic"]
+# A space with one of these solution views answers with the features Kibana derives from the
+# solution instead of its own list (contract/spaces.md, withSpaceSolutionDisabledFeatures).
+DERIVED_FEATURES_SOLUTIONS = ("es", "oblt", "security")
 # The first self-managed Kibana whose space schema has `solution` (contract/spaces.md).
 SOLUTION_SINCE = (8, 18)
 COLOR = re.compile(r"^#[a-zA-Z0-9]{6}\Z")
@@ -99,6 +102,15 @@ class SpaceResource(Resource):
                                 % (len(features), MAX_DISABLED_FEATURES))
         if features is not None and any(not f for f in features):
             raise ResourceError("disabled_features must not hold empty names")
+        self._check_features_with_solution(params.get("solution"))
+
+    def _check_features_with_solution(self, solution):
+        if self.params.get("disabled_features") is not None and \
+                solution in DERIVED_FEATURES_SOLUTIONS:
+            raise ResourceError(
+                "disabled_features cannot be set on a space whose solution is %r: Kibana derives "
+                "the disabled features of an es, oblt or security space from its solution. Use "
+                "solution=classic to choose them." % solution)
 
     def lookup(self):
         self.current = super(SpaceResource, self).lookup()
@@ -115,6 +127,8 @@ class SpaceResource(Resource):
                 desired[field] = self.params[option]
         if "name" in desired:
             desired["name"] = desired["name"].strip()  # Kibana trims a new name
+        if self.current is not None and "solution" not in desired:
+            self._check_features_with_solution(self.current.get("solution"))
         if "solution" in desired and desired["solution"] != (self.current or {}).get("solution"):
             self._require_solution_support(self.current)
         return desired
@@ -122,6 +136,8 @@ class SpaceResource(Resource):
     def comparable(self, current):
         view = dict(current)
         view.setdefault("disabledFeatures", [])
+        if current.get("solution") in DERIVED_FEATURES_SOLUTIONS:
+            view.pop("disabledFeatures")  # Kibana's, not the space's own list
         return view
 
     def _require_solution_support(self, current):

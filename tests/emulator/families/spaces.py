@@ -26,6 +26,20 @@ SOLUTION_SINCE = (8, 18)
 # the attributes a space saved object stores (spaces_client.ts generateSpaceAttributes)
 ATTRIBUTES = ("name", "description", "color", "initials", "imageUrl", "disabledFeatures",
               "solution")
+# Features by category, for the features a solution view disables (lib/utils/
+# space_solution_disabled_features.ts uses the registered features' categories; which feature ids
+# a real Kibana registers in each is [unverified], these are a few well-known ones).
+FEATURES_BY_CATEGORY = {
+    "observability": ["apm", "infrastructure", "logs", "slo", "uptime"],
+    "securitySolution": ["siemV2", "securitySolutionCasesV2", "securitySolutionTimeline"],
+    "enterpriseSearch": ["enterpriseSearch", "searchPlayground"],
+    "chat": [],
+}
+SOLUTION_DISABLES = {
+    "es": ("observability", "securitySolution", "chat"),
+    "oblt": ("securitySolution", "chat"),
+    "security": ("observability", "enterpriseSearch", "chat"),
+}
 DEFAULT_SPACE = {"id": "default", "name": "Default", "description": "This is your default space!",
                  "color": "#00bfb3", "disabledFeatures": [], "_reserved": True}
 
@@ -76,6 +90,15 @@ SPACE_FIELDS = {
 SOLUTION_FIELD = {"solution": Field("string", validate=_solution)}
 
 
+def solution_disabled_features(attributes):
+    """withSpaceSolutionDisabledFeatures: a space with a solution other than classic answers
+    with the features of the other solutions' categories, not its stored list."""
+    solution = attributes.get("solution") or "classic"
+    if solution not in SOLUTION_DISABLES:
+        return list(attributes.get("disabledFeatures") or [])
+    return [f for c in SOLUTION_DISABLES[solution] for f in FEATURES_BY_CATEGORY[c]]
+
+
 def space_view(space_id, attributes):
     """transformSavedObjectToSpace: undefined attributes are left out of the JSON."""
     view = {"id": space_id}
@@ -84,7 +107,7 @@ def space_view(space_id, attributes):
         if attributes.get(key) is not None:
             view[key] = copy.deepcopy(attributes[key])
     view.setdefault("name", "")
-    view.setdefault("disabledFeatures", [])
+    view["disabledFeatures"] = solution_disabled_features(attributes)
     return view
 
 
@@ -151,6 +174,12 @@ class Spaces(Family):
         # The saved object update is partial: attributes the body leaves out keep their stored
         # value (terraform-provider-elasticstack issue #1881), a new name is trimmed.
         name = space["name"] if space["name"] == existing.get("name") else space["name"].strip()
+        if existing.get("solution", "classic") != "classic" and \
+                space.get("solution", existing["solution"]) != "classic":
+            # spaces_client.ts shouldPreserveStoredDisabledFeatures: the list sent back from a
+            # solution space's answer is the derived one, so the stored list is kept
+            # [unverified: the exact conditions of that helper]
+            space.pop("disabledFeatures", None)
         for key in ATTRIBUTES:
             if key in space:
                 existing[key] = space[key]

@@ -33,8 +33,22 @@ def test_create_adds_disabled_features_and_leaves_unset_fields_out(kibana):
 def test_create_keeps_every_field(kibana):
     body = {"id": "sec-1", "name": "Sec", "description": "d", "color": "#AABBCC", "initials": "SE",
             "imageUrl": "data:image/png;base64,iVBOR", "disabledFeatures": ["dev_tools"],
-            "solution": "security"}
+            "solution": "classic"}
     assert kibana.api("POST", SPACES, body).json() == body
+
+
+def test_a_solution_view_answers_with_the_features_it_disables(kibana):
+    # lib/utils/space_solution_disabled_features.ts: not classic -> the features of the other
+    # solutions' categories, not the stored list
+    body = {"id": "sec", "name": "Sec", "disabledFeatures": ["dev_tools"], "solution": "security"}
+    space = kibana.api("POST", SPACES, body).json()
+    assert "dev_tools" not in space["disabledFeatures"] and "apm" in space["disabledFeatures"]
+    assert "siemV2" not in space["disabledFeatures"]
+    # classic again: the list sent is the space's own again (the schema's default [] when
+    # left out)
+    space = kibana.api("PUT", SPACES + "/sec", {"id": "sec", "name": "Sec", "solution": "classic",
+                                                "disabledFeatures": ["ml"]})
+    assert space.json()["disabledFeatures"] == ["ml"]
 
 
 @pytest.mark.parametrize("field, value, message", [

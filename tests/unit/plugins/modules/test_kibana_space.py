@@ -132,6 +132,23 @@ def test_solution_is_set_and_changed_on_kibana_8_18(kibana, run):
     assert changed["changed"] and changed["space"]["solution"] == "oblt"
 
 
+def test_disabled_features_are_kibanas_under_a_solution_view(kibana, run):
+    refused = run("kibana_space", id="sec", name="Sec", solution="oblt", disabled_features=["ml"])
+    assert refused.failed and "disabled_features" in refused["msg"] and kibana.requests() == []
+    run("kibana_space", id="sec", name="Sec", solution="security")
+    kibana.clear_log()
+    # the derived list in Kibana's answer never causes a change
+    assert not run("kibana_space", id="sec", name="Sec")["changed"] and kibana.writes() == []
+    refused = run("kibana_space", id="sec", disabled_features=["ml"])
+    assert refused.failed and "'security'" in refused["msg"] and kibana.writes() == []
+    # with solution classic the list is the user's again
+    classic = run("kibana_space", id="sec", solution="classic", disabled_features=["ml"])
+    assert classic["changed"] and classic["space"]["disabled_features"] == ["ml"]
+    kibana.clear_log()
+    assert not run("kibana_space", id="sec", solution="classic", disabled_features=["ml"])["changed"]
+    assert kibana.writes() == []
+
+
 def test_solution_on_an_older_kibana_fails_before_any_write(kibana, run):
     kibana.config(kibana_version="8.17.2")
     for check_mode in (True, False):
