@@ -188,6 +188,30 @@ def test_caller_chosen_id(kibana, run):
     assert [r["method"] for r in kibana.requests()] == ["GET", "PUT", "GET"]
 
 
+@pytest.mark.parametrize("version", ["8.15.0", "9.3.2", "9.4.0"])
+def test_an_id_pinned_with_the_to_uuid_filter_works_on_every_version(kibana, run, version):
+    # The documented way to pin an id: a v5 UUID from ansible.builtin.to_uuid (lowercase), which
+    # fits Kibana's UUID rule before 9.4 and the slug rule from 9.4.
+    from ansible.plugins.filter.core import to_uuid
+    kibana.config(kibana_version=version)
+    connector_id = to_uuid("ops-webhook")
+    task = dict(WEBHOOK, id=connector_id)
+    assert run("kibana_connector", **task)["connector"]["id"] == connector_id
+    kibana.clear_log()
+    again = run("kibana_connector", **task)
+    assert not again["changed"] and kibana.writes() == []
+
+
+def test_a_slug_id_before_9_4_reports_kibanas_message(kibana, run):
+    kibana.config(kibana_version="9.3.2")
+    result = run("kibana_connector", **dict(WEBHOOK, id="ops-webhook"))
+    assert result.failed and result["status"] == 400
+    assert "unless the ID is a UUID" in result["msg"]
+    kibana.config(kibana_version="9.4.0")
+    assert run("kibana_connector", **dict(WEBHOOK, id="ops-webhook"))["connector"]["id"] == \
+        "ops-webhook"
+
+
 def test_ambiguous_name_fails_with_the_ids(kibana, run):
     ids = [kibana.api("POST", "/api/actions/connector",
                       {"name": "twin", "connector_type_id": ".server-log"}).json()["id"]

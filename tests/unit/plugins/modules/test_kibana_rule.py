@@ -636,6 +636,16 @@ def test_non_uuid_id_before_8_17_reports_kibanas_message(kibana, run):
     assert run("kibana_rule", **dict(task, id=str(uuid.uuid4())))["changed"]
 
 
+def test_an_id_pinned_with_the_to_uuid_filter_works_before_8_17(kibana, run):
+    from ansible.plugins.filter.core import to_uuid
+    kibana.config(kibana_version="8.16.0")
+    task = dict(id=to_uuid("cpu-rule"), name="cpu", rule_type_id=".index-threshold",
+                consumer="alerts", schedule="1m", params=INDEX_PARAMS)
+    assert run("kibana_rule", **task)["rule"]["id"] == task["id"]
+    kibana.clear_log()
+    assert not run("kibana_rule", **task)["changed"] and kibana.writes() == []
+
+
 @pytest.mark.parametrize("field,value", [("rule_type_id", ".es-query"), ("consumer", "stackAlerts")])
 def test_create_only_change_fails_unless_recreate(kibana, run, field, value):
     rule_id = str(uuid.uuid4())
