@@ -73,7 +73,7 @@ options:
     choices: [present, absent]
     default: present
 notes:
-  - Spaces are not inside a space, so this module has no O(space_id) option.
+  - Spaces are not inside a space, so this module has no C(space_id) option.
 seealso:
   - module: stackops.kibana.kibana_space_info
 '''
