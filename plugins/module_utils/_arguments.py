@@ -149,7 +149,7 @@ def value_errors(params, ranges=None, identity=IDENTITY_OPTIONS):
     if params.get("space_id"):
         problem = space_id_problem(params["space_id"])
         if problem:
-            errors.append("space_id %s" % problem)
+            errors.append(problem)
     for option in identity:
         if blank(params.get(option)):
             errors.append("%s must not be empty or only whitespace, got %r"

@@ -14,10 +14,11 @@ from urllib.parse import quote
 
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import ResourceError
 
-# Kibana's rule for space ids: SPACE_ID_REGEX = /^[a-z0-9_\-]+$/ in
-# x-pack/platform/plugins/shared/spaces/server/lib/space_schema.ts ("must be lower case, a-z,
-# 0-9, '_', and '-' are allowed").
-SPACE_ID = re.compile(r"^[a-z0-9_-]+$")
+# Kibana's own rule for a space id (x-pack/platform/plugins/shared/spaces/server/lib/
+# space_schema.ts SPACE_ID_REGEX /^[a-z0-9_\-]+$/): Kibana refuses any other id, so no request
+# is sent with one. \Z, not $: Python's $ also matches before a trailing newline, JavaScript's not.
+SPACE_ID_PATTERN = re.compile(r"^[a-z0-9_\-]+\Z")
+SPACE_ID_RULE = "must be lower case, a-z, 0-9, '_', and '-' are allowed"
 DEFAULT_SPACE = "default"
 
 
@@ -34,18 +35,18 @@ def require_key(value, option):
     return value
 
 
-def space_id_problem(value):
-    """Why `value` is not a Kibana space id, or None."""
-    if not isinstance(value, str) or not SPACE_ID.match(value):
-        return ("must be a Kibana space id: lower case letters a-z, digits 0-9, '_' and '-' "
-                "only (Kibana's SPACE_ID_REGEX), got %r" % (value,))
+def space_id_problem(value, option="space_id"):
+    """The message refusing `value` as a space id given in `option`, or None when Kibana
+    would accept it."""
+    if not isinstance(value, str) or not SPACE_ID_PATTERN.match(value):
+        return "%s %r is not a valid space id: it %s" % (option, value, SPACE_ID_RULE)
     return None
 
 
 def check_space_id(value, option="space_id"):
-    problem = space_id_problem(value)
+    problem = space_id_problem(value, option)
     if problem:
-        raise ResourceError("%s %s" % (option, problem))
+        raise ResourceError(problem)
     return value
 
 

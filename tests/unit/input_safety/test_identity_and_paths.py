@@ -117,7 +117,7 @@ def test_space_id_follows_kibanas_rule(kibana, run, module, space):
     task = dict(TASKS.get(module, {}), space_id=space)
     result = run(module, **task)
     assert result.failed and result["msg"].startswith("space_id "), result
-    assert "SPACE_ID_REGEX" in result["msg"]
+    assert "is not a valid space id" in result["msg"]
     assert kibana.requests() == []
 
 
