@@ -98,13 +98,13 @@ def numeric_options(spec, prefix=""):
 def _values(params, path):
     """(shown path, value) of every value at a dotted path ('[]' = each element, '*' = each
     key) that is set."""
-    head, _, rest = path.partition(".")
+    head, rest = (path.split(".", 1) + [""])[:2]
     each = head.endswith("[]")
     key = head[:-2] if each else head
     if not isinstance(params, dict):
         return
     if key == "*":
-        pairs = [(k, v) for k, v in params.items()]
+        pairs = list(params.items())
     else:
         pairs = [(key, params.get(key))]
     for name, value in pairs:

@@ -387,8 +387,8 @@ def _wait_for_lost_create(resource, err):
     raise ResourceError(
         "the create of %s %s may have been done although its answer was lost (%s), and it is "
         "not found yet: it may still appear. Run the task again: it adopts the %s if it exists, "
-        "and creates it otherwise." % (resource.title, _identity(resource), err.message,
-                                      resource.title))
+        "and creates it otherwise."
+        % (resource.title, _identity(resource), err.message, resource.title))
 
 
 def _run_steps(resource, steps, current, desired):

@@ -122,7 +122,7 @@ def test_space_id_follows_kibanas_rule(kibana, run, module, space):
 
 
 def test_connector_id_dot_is_refused(kibana, run):
-    for _ in range(2):
+    for attempt in range(2):
         result = run("kibana_connector", id=".", name="c", connector_type_id=".server-log")
         assert result.failed and "id '.'" in result["msg"]
     assert kibana.requests() == []
