@@ -18,7 +18,7 @@ from ..app import Family, new_id, now_iso
 from ..errors import (KibanaError, bad_request, not_found, saved_object_conflict,
                       saved_object_not_found)
 from ..schema import (ESO_ID_MESSAGE, UNDEFINED, UUID, AnyOf, Field, Literal, Never, all_of,
-                      array_size, between, body_or_empty, check_object, check_root, min_length,
+                      array_size, between, body_or_empty, check_object, check_root,
                       one_of, text)
 
 SO_TYPE = "alert"

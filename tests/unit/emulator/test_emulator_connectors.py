@@ -278,8 +278,8 @@ def test_every_type_validates_its_required_config_and_secrets(kibana, type_id):
             expected = field.default() if callable(field.default) else field.default
             assert stored[name] == expected, name
     assert set(stored) <= set(config_fields)
-    for kind, fields, sent in (("config", config_fields, config), ("secrets", secrets_fields,
-                                                                    secrets)):
+    for kind, fields, sent in (("config", config_fields, config),
+                               ("secrets", secrets_fields, secrets)):
         required = [n for n, f in fields.items() if f.required]
         if required:
             without = dict(body, **{kind: {k: v for k, v in sent.items() if k != required[0]}})
