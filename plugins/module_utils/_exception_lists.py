@@ -563,7 +563,7 @@ class ItemSync(object):
             return False
         self.current[item_id] = have
         return self.client.put(ITEMS_PATH, self.update_body(item_id, have), expect=dict,
-                                   keys=ITEM_KEYS)
+                               keys=ITEM_KEYS)
 
     def _delete(self, have):
         try:
