@@ -10,7 +10,7 @@ import copy
 import re
 
 from ansible_collections.stackops.kibana.plugins.module_utils._arguments import INT_MAX
-from ansible_collections.stackops.kibana.plugins.module_utils._client import kql_string
+from ansible_collections.stackops.kibana.plugins.module_utils._client import Empty, kql_string
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import (
     differences,
     drop_none,
@@ -161,7 +161,7 @@ def find_rules(client, name=None, kql=None):
         query["search"] = '"%s"' % re.sub(r'["\\]', " ", name)
         query["search_fields"] = "name"
     rules = client.pages(FIND_PATH, query, page_param="page", size_param="per_page",
-                         size=PAGE_SIZE, items_key="data")
+                         size=PAGE_SIZE, items_key="data", keys=("id", "name"))
     return [r for r in rules if name is None or r.get("name") == name]
 
 
@@ -169,7 +169,8 @@ def rule_info(client, params):
     """kibana_rule_info: one rule by id, or the rules matching a name, tags (all of them) and a
     rule type, or every rule of the space."""
     if params.get("id"):
-        found = client.get(join(RULE_PATH, ("id", params["id"])), absent_ok=True)
+        found = client.get(join(RULE_PATH, ("id", params["id"])), absent_ok=True, expect=dict,
+                           keys=("id", "name"))
         rules = [found] if found else []
         if params.get("name") is not None:
             rules = [r for r in rules if r.get("name") == params["name"]]
@@ -341,7 +342,8 @@ class RuleResource(Resource):
     # -------------------------------------------------------- identity
 
     def read(self, object_id):
-        return self.client.get(join(RULE_PATH, ("id", object_id)), absent_ok=True)
+        return self.client.get(join(RULE_PATH, ("id", object_id)), absent_ok=True, expect=dict,
+                               keys=("id", "name"))
 
     def find(self):
         return find_rules(self.client, self.params["name"])
@@ -424,11 +426,13 @@ class RuleResource(Resource):
 
     def _snooze(self, rule_id, schedule):
         self.client.post(join(RULE_PATH, ("id", rule_id), "snooze_schedule"),
-                         {"schedule": {"custom": snooze_body(schedule)}})
+                         {"schedule": {"custom": snooze_body(schedule)}},
+                         expect=dict, keys=("schedule",))
 
     def _unsnooze(self, rule_id, schedule_id):
         self.client.delete(join(RULE_PATH, ("id", rule_id), "snooze_schedule",
-                                ("snooze schedule id", schedule_id)))
+                                ("snooze schedule id", schedule_id)),
+                           expect=Empty)
 
     # -------------------------------------------------------- comparison and plan
 
@@ -454,12 +458,12 @@ class RuleResource(Resource):
         steps = []
         if disable:  # first, so that the update does not grant a key the rule then drops
             steps.append(Step("disable", lambda: self.client.post(
-                join(RULE_PATH, ("id", rule_id), "_disable"))))
+                join(RULE_PATH, ("id", rule_id), "_disable"), expect=Empty)))
         if update:
             steps.append(Step("update", lambda: self.update(current, desired)))
         if enable:
             steps.append(Step("enable", lambda: self.client.post(
-                join(RULE_PATH, ("id", rule_id), "_enable"))))
+                join(RULE_PATH, ("id", rule_id), "_enable"), expect=Empty)))
         for schedule_id in unlisted:
             steps.append(Step("unsnooze", lambda s=schedule_id: self._unsnooze(rule_id, s)))
         for schedule in missing:
@@ -467,12 +471,12 @@ class RuleResource(Resource):
         if mute:
             action = "_mute_all" if desired["mute_all"] else "_unmute_all"
             steps.append(Step(action.strip("_"), lambda: self.client.post(
-                join(RULE_PATH, ("id", rule_id), action))))
+                join(RULE_PATH, ("id", rule_id), action), expect=Empty)))
         stays_enabled = desired.get("enabled", self.comparable(current)["enabled"])
         # an update of an enabled rule re-keys it already
         if self.params.get("update_api_key") and not (update and stays_enabled):
             steps.append(Step("update_api_key", lambda: self.client.post(
-                join(RULE_PATH, ("id", rule_id), "_update_api_key"))))
+                join(RULE_PATH, ("id", rule_id), "_update_api_key"), expect=Empty)))
         return steps
 
     # -------------------------------------------------------- writes
@@ -539,22 +543,24 @@ class RuleResource(Resource):
         if "actions" in desired:
             body["actions"] = [request_action(a) for a in desired["actions"]]
         rule_id = self._replaced_id or self.create_id()
-        rule = self.client.post(join(RULE_PATH, ("id", rule_id)), body)
+        rule = self.client.post(join(RULE_PATH, ("id", rule_id)), body, expect=dict,
+                                keys=("id", "name"))
         missing, _unlisted = self._snooze_plan(None)
         for schedule in missing:
             self._snooze(rule["id"], schedule)
         if desired.get("mute_all"):
-            self.client.post(join(RULE_PATH, ("id", rule["id"]), "_mute_all"))
+            self.client.post(join(RULE_PATH, ("id", rule["id"]), "_mute_all"), expect=Empty)
         if missing or desired.get("mute_all"):
             rule = self.read(rule["id"]) or rule
         return rule
 
     def update(self, current, desired):
         return self.client.put(join(RULE_PATH, ("id", current["id"])),
-                               self._update_body(current, desired))
+                               self._update_body(current, desired), expect=dict,
+                               keys=("id", "name"))
 
     def delete(self, current):
-        self.client.delete(join(RULE_PATH, ("id", current["id"])))
+        self.client.delete(join(RULE_PATH, ("id", current["id"])), expect=Empty)  # 204
 
     # -------------------------------------------------------- check mode
 
