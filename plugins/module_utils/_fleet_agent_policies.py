@@ -15,6 +15,7 @@ import math
 import re
 import time
 
+from ansible_collections.stackops.kibana.plugins.module_utils._arguments import INT_MAX
 from ansible_collections.stackops.kibana.plugins.module_utils._client import kql_string
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import drop_none, overlay
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource
@@ -22,6 +23,7 @@ from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
     KibanaApiError,
     ResourceError,
 )
+from ansible_collections.stackops.kibana.plugins.module_utils._paths import join
 
 # Python 3 only (module code targets 3.8+): the standard library's types, not
 # ansible.module_utils.six, which ansible-core 2.21's sanity test refuses.
@@ -110,6 +112,13 @@ AGENT_POLICY_OPTIONS = dict(
     copy_from=dict(type="str"),
     force=dict(type="bool", default=False),
 )
+
+AGENT_POLICY_RANGES = {
+    "monitoring_http.port": (0, MONITORING_PORT_MAX),
+    "monitoring_diagnostics.limit.burst": (0, INT_MAX),
+    "monitoring_diagnostics.uploader.max_retries": (0, INT_MAX),
+    "required_versions[].percentage": (0, 100),
+}
 
 AGENT_POLICY_MODULE_KWARGS = dict(
     required_one_of=[("id", "name")],
@@ -234,7 +243,8 @@ def list_policies(client, kuery=None, with_agent_count=False, full=False, size=1
     if full:
         params["full"] = "true"
     return list(client.pages(POLICIES_PATH, params=params, page_param="page",
-                             size_param="perPage", size=size, items_key="items"))
+                             size_param="perPage", size=size, items_key="items",
+                             keys=("id", "name")))
 
 
 def find_by_name(client, name, with_agent_count=True, full=True):
@@ -245,7 +255,8 @@ def find_by_name(client, name, with_agent_count=True, full=True):
 
 
 def get_policy(client, policy_id):
-    body = client.get("%s/%s" % (POLICIES_PATH, policy_id), absent_ok=True)
+    body = client.get(join(POLICIES_PATH, ("id", policy_id)), absent_ok=True, expect=dict,
+                      keys=("item",))
     return body.get("item") if body else None
 
 
@@ -283,6 +294,11 @@ class AgentPolicyResource(Resource):
     server_owned = ("revision", "updated_at", "updated_by", "version", "schema_version", "agents",
                     "unprivileged_agents", "fips_agents", "package_policies", "status")
     unordered = ("monitoring_enabled", "global_data_tags", "required_versions", "space_ids")
+    # Fleet refuses a second policy of the same name (requireUniqueName): 409; and it takes a
+    # caller-chosen id in the create body, which makes concurrent creates of one policy atomic
+    unique_natural_key = True
+    caller_id = True
+    ranges = AGENT_POLICY_RANGES
 
     def __init__(self, client, params):
         super(AgentPolicyResource, self).__init__(client, params)
@@ -481,13 +497,14 @@ class AgentPolicyResource(Resource):
 
     # ------------------------------------------------------------ writes
 
-    def write(self, method, path, body, params=None):
+    def write(self, method, path, body, params=None, keys=("item",)):
         """A Fleet write, retried with backoff while Fleet answers 409 for a concurrent write.
         A duplicate name is a 409 as well, but permanent: it fails at once."""
         delay = CONFLICT_BACKOFF
         for attempt in range(CONFLICT_RETRIES + 1):
             try:
-                return self.client.request(method, path, params=params, body=body)
+                return self.client.request(method, path, params=params, body=body, expect=dict,
+                                           keys=keys)
             except KibanaApiError as err:
                 if err.status != 409 or DUPLICATE_NAME.search(err.kibana_message) or \
                         self._id_taken(method, path, body, err):
@@ -514,7 +531,7 @@ class AgentPolicyResource(Resource):
             body = {"name": desired["name"]}
             if desired.get("description") is not None:
                 body["description"] = desired["description"]
-            created = self.write("POST", "%s/%s/copy" % (POLICIES_PATH, source["id"]),
+            created = self.write("POST", join(POLICIES_PATH, ("copy_from", source["id"]), "copy"),
                                  body)["item"]
             # The copy carries the source's settings; converge what the task sets differently.
             remaining = self.changes(created, desired)
@@ -530,8 +547,7 @@ class AgentPolicyResource(Resource):
     def create_body(self, desired):
         body = dict((k, v) for k, v in desired.items() if v is not None and k not in (
             "host_name_format", "sys_monitoring", "is_protected"))
-        if self.params.get("id"):
-            body["id"] = self.params["id"]
+        body["id"] = self.create_id()
         if desired.get("host_name_format") == "fqdn":
             body["agent_features"] = with_host_name_format([], "fqdn")
         return body
@@ -576,7 +592,7 @@ class AgentPolicyResource(Resource):
         return body
 
     def put(self, current, desired, paths=None):
-        return self.write("PUT", "%s/%s" % (POLICIES_PATH, current["id"]),
+        return self.write("PUT", join(POLICIES_PATH, ("id", current["id"])),
                           self.update_body(current, desired, paths))["item"]
 
     def update(self, current, desired):
@@ -587,7 +603,7 @@ class AgentPolicyResource(Resource):
         if self.params.get("force"):
             body["force"] = True
         try:
-            self.write("POST", "%s/delete" % POLICIES_PATH, body)
+            self.write("POST", "%s/delete" % POLICIES_PATH, body, keys=("id",))
         except KibanaApiError as err:
             agents = self.agents
             if err.status == 400 and agents:
@@ -665,10 +681,11 @@ def agent_policy_info(client, params):
         query["full"] = "true"
     if params.get("page") is not None:
         policies, total = client.page(POLICIES_PATH, params["page"], query, size_param="perPage",
-                                      size=per_page, items_key="items")
+                                      size=per_page, items_key="items", keys=("id", "name"))
     else:
         policies = list(client.pages(POLICIES_PATH, params=query, page_param="page",
-                                     size_param="perPage", size=per_page, items_key="items"))
+                                     size_param="perPage", size=per_page, items_key="items",
+                                     keys=("id", "name")))
         total = None
     if params.get("name") is not None:
         policies = [p for p in policies if p.get("name") == params["name"]]

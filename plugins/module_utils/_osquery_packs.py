@@ -18,6 +18,7 @@ import re
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 
+from ansible_collections.stackops.kibana.plugins.module_utils._arguments import INT_MAX
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import drop_none, overlay
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource, Step, only_named
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
@@ -25,6 +26,7 @@ from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
     KibanaError,
     ResourceError,
 )
+from ansible_collections.stackops.kibana.plugins.module_utils._paths import join
 from ansible_collections.stackops.kibana.plugins.module_utils._fleet_agent_policies import (
     find_by_name as find_agent_policies,
     package_attached,
@@ -86,6 +88,15 @@ OSQUERY_PACK_OPTIONS = dict(
     rrule_schedule=dict(type="dict", options=RRULE_SCHEDULE_OPTIONS),
     copy_from=dict(type="str"),
 )
+
+# The lower bounds (at least 1 second) are validate()'s, with their own messages.
+OSQUERY_PACK_RANGES = {
+    "interval": (None, INT_MAX),
+    "rrule_schedule.timeout": (None, INT_MAX),
+    "queries.*.interval": (None, INT_MAX),
+    "queries.*.timeout": (None, INT_MAX),
+    "queries.*.rrule_schedule.timeout": (None, INT_MAX),
+}
 
 OSQUERY_PACK_MODULE_KWARGS = dict(
     required_one_of=[("id", "name")],
@@ -410,13 +421,14 @@ def merged_view(current, desired):
 
 def list_packs(client, page=None, size=100):
     if page is not None:
-        return client.page(PACKS_PATH, page, size_param="pageSize", size=size, items_key="data")
+        return client.page(PACKS_PATH, page, size_param="pageSize", size=size, items_key="data",
+                           keys=("name",))
     return list(client.pages(PACKS_PATH, page_param="page", size_param="pageSize", size=size,
-                             items_key="data")), None
+                             items_key="data", keys=("name",))), None
 
 
 def get_pack(client, pack_id):
-    body = client.get("%s/%s" % (PACKS_PATH, pack_id), absent_ok=True)
+    body = client.get(join(PACKS_PATH, ("id", pack_id)), absent_ok=True, expect=dict, keys=("data",))
     return pack_view(body["data"]) if body and body.get("data") else None
 
 
@@ -430,6 +442,10 @@ class OsqueryPackResource(Resource):
     natural_key = ("name",)
     server_owned = PACK_METADATA
     unordered = ("policy_ids",)
+    # Kibana refuses a second pack of the same name (create_pack_route: 409 "Pack with name
+    # ... already exists")
+    unique_natural_key = True
+    ranges = OSQUERY_PACK_RANGES
 
     def __init__(self, client, params):
         super(OsqueryPackResource, self).__init__(client, params)
@@ -547,7 +563,7 @@ class OsqueryPackResource(Resource):
         """(number, parsed tuple) of the target from /api/status, read once per task; the
         tuple is None on serverless, which always runs the newest code."""
         if self._version is None:
-            status = self.client.get(STATUS_PATH, space_id="default")
+            status = self.client.get(STATUS_PATH, space_id="default", expect=dict)
             version = status.get("version") if isinstance(status, dict) else None
             if not isinstance(version, dict):  # not Kibana's answer: the version is unknown
                 version = {}
@@ -569,6 +585,7 @@ class OsqueryPackResource(Resource):
     # ------------------------------------------------------------ identity
 
     def lookup(self):
+        self._listing = None  # a lookup after a lost create must see what was made meanwhile
         self.current = super(OsqueryPackResource, self).lookup()
         return self.current
 
@@ -721,7 +738,8 @@ class OsqueryPackResource(Resource):
     def create(self, desired):
         if self.source is not None:
             return self.create_by_copy(desired)
-        created = self.client.post(PACKS_PATH, self.create_body(desired)) or {}
+        created = self.client.post(PACKS_PATH, self.create_body(desired), expect=dict,
+                                   keys=("data",))
         data = created.get("data") or {}
         # The create answer has no policy_ids and array-shaped shards: read the pack back.
         return self.read(data.get("saved_object_id")) or pack_view(data)
@@ -729,7 +747,8 @@ class OsqueryPackResource(Resource):
     def create_by_copy(self, desired):
         """POST .../copy (named <source>_copy, disabled, no policies, no shards), then one PUT
         with the user's name and fields; the copy is removed again when that PUT fails."""
-        copied = self.client.post("%s/%s/copy" % (PACKS_PATH, self.source["id"])) or {}
+        copied = self.client.post(join(PACKS_PATH, ("copy_from", self.source["id"]), "copy"), expect=dict,
+                                  keys=("data",))
         view = pack_view(copied.get("data") or {})
         self.extras["copied_from"] = self.source["id"]
         try:
@@ -737,7 +756,8 @@ class OsqueryPackResource(Resource):
                 self.update(view, desired)
         except KibanaError as err:
             try:
-                self.client.delete("%s/%s" % (PACKS_PATH, view["id"]))
+                self.client.delete(join(PACKS_PATH, ("id", view["id"])), expect=dict,
+                                   allowed_keys=())
                 err.message += " (the copy %s was deleted again)" % view["id"]
             except KibanaError:
                 err.message += " (the copy %s named %r is left in Kibana)" % (view["id"],
@@ -771,11 +791,13 @@ class OsqueryPackResource(Resource):
         return body
 
     def update(self, current, desired):
-        self.client.put("%s/%s" % (PACKS_PATH, current["id"]), self.update_body(current, desired))
+        self.client.put(join(PACKS_PATH, ("id", current["id"])), self.update_body(current, desired),
+                        expect=dict, keys=("data",))
 
     def delete(self, current):
         try:
-            self.client.delete("%s/%s" % (PACKS_PATH, current["id"]))
+            self.client.delete(join(PACKS_PATH, ("id", current["id"])), expect=dict,
+                               allowed_keys=())  # 200 {}
         except KibanaApiError as err:
             if err.status != 404:  # deleted meanwhile
                 raise
