@@ -66,3 +66,11 @@ def test_unit_tests_of_plugins_have_the_boilerplate_ansible_core_2_16_requires(p
     assigned = [target.id for node in tree.body if isinstance(node, ast.Assign)
                 for target in node.targets if isinstance(target, ast.Name)]
     assert "__metaclass__" in assigned, path
+
+
+def test_no_plugin_imports_ansible_module_utils_six():
+    """ansible-core 2.21's sanity (pylint ansible-bad-import-from) refuses it: the standard
+    library does the job on the Python 3 versions the modules support."""
+    offenders = [str(path.relative_to(REPO)) for path in (REPO / "plugins").rglob("*.py")
+                 if re.search(r"^\s*(from|import) ansible\.module_utils\.six\b", path.read_text(), re.M)]
+    assert offenders == []
