@@ -110,12 +110,14 @@ get_pip_shim() {
     grep -ohE "pip='[0-9.]+'" \
         "$venv"/lib/python3*/site-packages/ansible_test/_internal/python_requirements.py \
         2>/dev/null | sort -u | sed -E "s/pip='([0-9.]+)'/\1/; s/\./_/g" | while read -r name; do
-      cat > ~/.ansible/test/cache/"get_pip_$name.py" <<'PY'
+      # Written aside, then renamed: other checkouts may be running ansible-test meanwhile.
+      cat > ~/.ansible/test/cache/"get_pip_$name.py.$$" <<'PY'
 import subprocess, sys
 subprocess.check_call([sys.executable, '-m', 'ensurepip', '--default-pip'], stdout=subprocess.DEVNULL)
 args = [a for a in sys.argv[1:] if a not in ('--no-setuptools', '--no-wheel')]
 subprocess.check_call([sys.executable, '-m', 'pip', 'install'] + args)
 PY
+      mv -f ~/.ansible/test/cache/"get_pip_$name.py.$$" ~/.ansible/test/cache/"get_pip_$name.py"
     done
   done
 }

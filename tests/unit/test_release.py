@@ -74,3 +74,25 @@ def test_no_plugin_imports_ansible_module_utils_six():
     offenders = [str(path.relative_to(REPO)) for path in (REPO / "plugins").rglob("*.py")
                  if re.search(r"^\s*(from|import) ansible\.module_utils\.six\b", path.read_text(), re.M)]
     assert offenders == []
+
+
+def test_the_awx_credential_type_injects_the_variables_the_modules_read():
+    """docs/docsite/rst/awx.rst: every injected variable is one the connection options read,
+    and every authentication method can be fed; every secret input is marked secret."""
+    from ansible_collections.stackops.kibana.plugins.module_utils._connection import (
+        AUTH_ENVIRONMENT, CONNECTION_ARGSPEC)
+    text = (REPO / "docs" / "docsite" / "rst" / "awx.rst").read_text()
+    blocks = [yaml.safe_load(re.sub(r"^    ", "", block, flags=re.M)) for block in
+              re.findall(r"^\.\. code-block:: yaml\n\n((?:    .*\n|\n)+)", text, re.M)]
+    inputs = next(b for b in blocks if isinstance(b, dict) and "fields" in b)
+    injectors = next(b for b in blocks if isinstance(b, dict) and "env" in b)
+    readable = set(AUTH_ENVIRONMENT.values()) | set(CONNECTION_ARGSPEC["kibana_url"]["fallback"][1])
+    readable |= set(CONNECTION_ARGSPEC["password"]["fallback"][1])
+    assert set(injectors["env"]) <= readable
+    assert set(AUTH_ENVIRONMENT.values()) | {"KIBANA_PASSWORD"} <= set(injectors["env"])
+    fields = {field["id"]: field for field in inputs["fields"]}
+    for variable, template in injectors["env"].items():
+        field = re.search(r"{{ (\w+) }}", template).group(1)
+        assert field in fields, variable
+        secret = CONNECTION_ARGSPEC.get(field, {}).get("no_log", False)
+        assert bool(fields[field].get("secret")) == secret, field
