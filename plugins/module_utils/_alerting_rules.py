@@ -465,7 +465,7 @@ class RuleResource(Resource):
             steps.append(Step("disable", lambda: self.client.post(
                 "%s/%s/_disable" % (RULE_PATH, rule_id), expect=Empty)))
         if update:
-            steps.append(Step("update", lambda: self.update(current, body)))
+            steps.append(Step("update", lambda: self._put(current, body)))
         if enable:
             steps.append(Step("enable", lambda: self.client.post(
                 "%s/%s/_enable" % (RULE_PATH, rule_id), expect=Empty)))
@@ -610,7 +610,10 @@ class RuleResource(Resource):
             rule = self.read(rule["id"]) or rule
         return rule
 
-    def update(self, current, body):
+    def update(self, current, desired):
+        return self._put(current, self._update_body(current, desired))
+
+    def _put(self, current, body):
         rule = self.client.put("%s/%s" % (RULE_PATH, current["id"]), body, expect=dict,
                                keys=("id", "name"))
         if "artifacts" in body:  # what Kibana now holds, for the check after the write

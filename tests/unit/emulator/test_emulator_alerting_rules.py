@@ -396,7 +396,8 @@ ARTIFACTS = {"dashboards": [{"id": "d-1"}], "investigation_guide": {"blob": "## 
 INTERNAL = {"x-elastic-internal-origin": "kibana"}
 
 
-def internal_get(kibana, rule_id, headers=INTERNAL):
+def internal_get(kibana, rule_id, headers=None):
+    headers = INTERNAL if headers is None else headers
     session = requests.Session()
     session.trust_env = False
     return session.get(f"{kibana.url}/internal/alerting/rule/{rule_id}",
