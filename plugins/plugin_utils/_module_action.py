@@ -30,6 +30,14 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 
+try:  # ansible-core >= 2.19: task arguments go to a module as its "legacy" JSON profile
+    from ansible.module_utils.common.json import Direction, get_module_encoder
+    ARGS_ENCODER, ARGS_ENCODER_OPTIONS = (
+        get_module_encoder("legacy", Direction.CONTROLLER_TO_MODULE), {})
+except ImportError:  # ansible-core < 2.19: as module_common.modify_module encodes them
+    from ansible.module_utils.common.json import AnsibleJSONEncoder as ARGS_ENCODER
+    ARGS_ENCODER_OPTIONS = {"vault_to_text": True}
+
 try:  # ansible-core >= 2.19 records a module's failure as such ("Module failed: ...")
     from ansible._internal._errors._captured import AnsibleModuleCapturedError
     from ansible.module_utils._internal._traceback import traceback_for
@@ -54,6 +62,8 @@ def module_output(spec, args, module_name, check_mode, diff_mode, verbosity=0):
     """What `spec.main()` prints for these task arguments: the same validation and messages,
     the same result keys, every no_log value masked (including values from environment
     fallbacks)."""
+    # what the module receives: plain JSON types (no template trust tags, no unsafe wrappers)
+    args = json.loads(json.dumps(args, cls=ARGS_ENCODER, **ARGS_ENCODER_OPTIONS))
     validator = ArgumentSpecValidator(spec.argument_spec, **spec.module_kwargs)
     validation = validator.validate(args)
     params = dict(args)
