@@ -140,7 +140,7 @@ def run_module(name, args, check_mode=False, diff=False, execution=None):
     args["_ansible_diff"] = diff
     args["_ansible_module_name"] = "%s.%s" % (COLLECTION_NAME, name)
     out = io.StringIO()
-    with patch_module_args(args), contextlib.redirect_stdout(out):
+    with patch_module_args(args), contextlib.redirect_stdout(out), module_context():
         try:
             module.main()
         except SystemExit:
@@ -155,6 +155,24 @@ def run_module(name, args, check_mode=False, diff=False, execution=None):
         result["warnings"] = [w["event"]["msg"] if isinstance(w, dict) else w
                               for w in result["warnings"]]
     return result
+
+
+@contextlib.contextmanager
+def module_context():
+    """Once controller code is imported (an action plugin, ansible.errors), ansible-core >= 2.19
+    sends AnsibleModule's warnings to the display instead of the result: a module process
+    has no controller code, so neither has a module run here."""
+    try:
+        from ansible.module_utils import _internal
+    except ImportError:  # ansible-core < 2.19
+        yield
+        return
+    saved = getattr(_internal, "is_controller", False)
+    _internal.is_controller = False
+    try:
+        yield
+    finally:
+        _internal.is_controller = saved
 
 
 def _run_action_path(name, args, check_mode, diff):

@@ -127,10 +127,11 @@ def test_integration_scenario_same_on_both_paths(kibana, tmp_path, scenario):
         "vars": {"emulator_pid": "-0 1"},
         "tasks": [{"name": "Scenario", "ansible.builtin.include_tasks":
                    str(TARGETS / scenario / "tasks" / "main.yml")}]}]))
+    # whether the scenario passes is the integration step's business; here both paths must
+    # give the same results (compare_paths), a failure included
     runs = compare_paths(kibana, tmp_path, playbook)
     secrets = secrets_in(TARGETS / scenario / "tasks" / "main.yml")
-    for rc, output, _records in runs.values():
-        assert rc == 0, output
+    for _rc, output, _records in runs.values():
         for secret in secrets:
             assert secret not in output
 
