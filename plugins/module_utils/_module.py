@@ -20,6 +20,10 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
+from ansible_collections.stackops.kibana.plugins.module_utils._arguments import (
+    check_values,
+    shape_errors,
+)
 from ansible_collections.stackops.kibana.plugins.module_utils._client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
@@ -34,6 +38,39 @@ from ansible_collections.stackops.kibana.plugins.module_utils._engine import ens
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import KibanaError
 
 STATE_ARGSPEC = dict(state=dict(type="str", default="present", choices=["present", "absent"]))
+
+
+def _secret_leaves(value):
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _secret_leaves(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _secret_leaves(v)]
+    return ["%s" % value] if value not in (None, "") else []
+
+
+def shape_failure(spec, params, no_log_values):
+    """The message for wrong-shaped dict options (shape_errors), checked before ansible-core's
+    own validation can fail on them without naming the option; None when there are none.
+    Validation has not run yet: the no_log options' values are added to `no_log_values`."""
+    errors = shape_errors(spec, params)
+    if not errors:
+        return None
+    for name, option in spec.items():
+        if option.get("no_log"):
+            no_log_values.update(_secret_leaves(params.get(name)))
+    return "; ".join(errors)
+
+
+class CheckedModule(AnsibleModule):
+    """AnsibleModule that refuses wrong-shaped dict options (shape_failure) first."""
+
+    def _set_internal_properties(self, argument_spec=None, module_parameters=None):
+        super(CheckedModule, self)._set_internal_properties(argument_spec, module_parameters)
+        if argument_spec is not None or module_parameters is not None:
+            return
+        msg = shape_failure(self.argument_spec, self.params, self.no_log_values)
+        if msg:
+            self.fail_json(msg=msg)
 
 
 def argument_spec(options, space=True, state=True):
@@ -63,6 +100,7 @@ class ModuleSpec(object):
             return None, dict(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         no_log_values.update(auth_from_environment(params))
         try:
+            check_values(params)
             client = client_from_params(params)
             return self.work(client, params, check_mode, diff_mode), None
         except KibanaError as err:
@@ -74,8 +112,8 @@ class ModuleSpec(object):
                               exception=traceback.format_exc())
 
     def main(self):
-        """The module's entry point: AnsibleModule validates, runs `execute`, exits."""
-        module = AnsibleModule(argument_spec=self.argument_spec, supports_check_mode=True,
+        """The module's entry point: (Checked)AnsibleModule validates, runs `execute`, exits."""
+        module = CheckedModule(argument_spec=self.argument_spec, supports_check_mode=True,
                                **self.module_kwargs)
         result, failure = self.execute(module.params, module.check_mode, module._diff,
                                        module.no_log_values)

@@ -30,6 +30,8 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 
+from ansible_collections.stackops.kibana.plugins.module_utils._module import shape_failure
+
 try:  # ansible-core >= 2.19: task arguments go to a module as its "legacy" JSON profile
     from ansible.module_utils.common.json import Direction, get_module_encoder
     ARGS_ENCODER, ARGS_ENCODER_OPTIONS = (
@@ -64,17 +66,24 @@ def module_output(spec, args, module_name, check_mode, diff_mode, verbosity=0):
     fallbacks)."""
     # what the module receives: plain JSON types (no template trust tags, no unsafe wrappers)
     args = json.loads(json.dumps(args, cls=ARGS_ENCODER, **ARGS_ENCODER_OPTIONS))
-    validator = ArgumentSpecValidator(spec.argument_spec, **spec.module_kwargs)
-    validation = validator.validate(args)
+    no_log_values = set()
+    warnings, deprecations = [], []
     params = dict(args)
-    params.update(validation.validated_parameters)
-    no_log_values = set(validation._no_log_values)
-    # as AnsibleModule's ModuleArgumentSpecValidator reports them
-    warnings = ["Both option {option} and its alias {alias} are set.".format(**w)
-                for w in validation._warnings]
-    deprecations = list(validation._deprecations)
+    shape_msg = shape_failure(spec.argument_spec, params, no_log_values)
+    if shape_msg:
+        validation = None
+    else:
+        validation = ArgumentSpecValidator(spec.argument_spec, **spec.module_kwargs).validate(args)
+        params.update(validation.validated_parameters)
+        no_log_values.update(validation._no_log_values)
+        # as AnsibleModule's ModuleArgumentSpecValidator reports them
+        warnings = ["Both option {option} and its alias {alias} are set.".format(**w)
+                    for w in validation._warnings]
+        deprecations = list(validation._deprecations)
 
-    if validation.errors.errors:
+    if shape_msg:
+        result, failure = None, dict(msg=shape_msg)
+    elif validation.errors.errors:
         msg = validation.errors.msg
         if isinstance(validation.errors[0], UnsupportedError):
             msg = "Unsupported parameters for (%s) module: %s" % (module_name, msg)
