@@ -47,12 +47,14 @@ class CheckedModule(AnsibleModule):
         super(CheckedModule, self)._set_internal_properties(argument_spec, module_parameters)
         if argument_spec is not None or module_parameters is not None:
             return
+        # Known before validation: ansible-core's own validation failures (a sub-option it cannot
+        # parse) return before it collects the no_log values, and the failure's invocation would
+        # show the password.
+        for name, option in self.argument_spec.items():
+            if option.get("no_log"):
+                self.no_log_values.update(_secret_leaves(self.params.get(name)))
         errors = shape_errors(self.argument_spec, self.params)
         if errors:
-            # validation has not run yet: keep the no_log values out of the failure's invocation
-            for name, option in self.argument_spec.items():
-                if option.get("no_log"):
-                    self.no_log_values.update(_secret_leaves(self.params.get(name)))
             self.fail_json(msg="; ".join(errors))
 
 
