@@ -225,8 +225,8 @@ def test_a_list_id_with_a_comma_is_refused(kibana, run, module, options):
 def test_duplicate_from_with_the_sources_item_ids_is_refused_in_both_modes(kibana, run):
     item = {"item_id": "shared", "name": "i", "entries": [
         {"field": "host.name", "type": "match", "operator": "included", "value": "x"}]}
-    assert run("exception_list", items=[item], **dict(TASKS["exception_list"], list_id="src",
-                                                        name="src"))["changed"]
+    source = dict(TASKS["exception_list"], list_id="src", name="src")
+    assert run("exception_list", items=[item], **source)["changed"]
     kibana.clear_log()
     task = {"duplicate_from": "src", "name": "copy", "items": [dict(item, name="mine")]}
     checked = run("exception_list", check_mode=True, **task)
@@ -243,8 +243,8 @@ def test_duplicate_from_with_the_sources_item_ids_is_refused_in_both_modes(kiban
 
 
 @pytest.mark.parametrize("module,options,words", [
-    ("kibana_rule", dict(TASKS["kibana_rule"], actions=[{"connector_name": "nowhere",
-                                                          "group": "threshold met"}]),
+    ("kibana_rule", dict(TASKS["kibana_rule"],
+                         actions=[{"connector_name": "nowhere", "group": "threshold met"}]),
      "actions[0].connector_name: no connector named 'nowhere'"),
     ("osquery_pack", dict(TASKS["osquery_pack"], policies=["nowhere"]),
      "policies: no agent policy named 'nowhere'"),

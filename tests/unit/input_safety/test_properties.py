@@ -9,9 +9,6 @@ derandomized: the same cases on every run). For every case:
 - accepted input is idempotent: a second identical run is ok and sends no write.
 """
 
-import math
-import re
-
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
