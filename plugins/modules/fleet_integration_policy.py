@@ -130,8 +130,6 @@ EXAMPLES = r'''
           system.auth:
             vars:
               paths: [/var/log/auth.log*, /var/log/secure*]
-      system/metrics:
-        enabled: true
       system-system/metrics:
         streams:
           system.cpu:
