@@ -401,12 +401,10 @@ class IntegrationPolicyResource(Resource):
         given = var_paths(desired.get("vars"), desired.get("inputs"))
         if not given:
             return
+        secret = given & secret_paths_of(self.package_info(self.params.get("package_version")))
         if self.current is not None:
-            secret = set(p for p in given if _has(self.current, p)
-                         and is_secret_ref(var_at(self.current, p)))
-        else:
-            secret = given & secret_paths_of(
-                self.package_info(self.params.get("package_version")))
+            secret.update(p for p in given if _has(self.current, p)
+                          and is_secret_ref(var_at(self.current, p)))
         if secret:
             raise ResourceError(
                 "%s %s secret in this package: give %s in the secrets option (no_log, never "
@@ -484,12 +482,12 @@ class IntegrationPolicyResource(Resource):
         self.client.delete("%s/%s" % (PACKAGE_POLICIES_PATH, current["id"]))
 
     def predict(self, current, desired):
-        base = current or {}
-        predicted = self.body(base, desired, send_secrets=False)
-        predicted["id"] = base.get("id") or self.params.get("id")
-        if current is None:
-            # Fleet fills the package's defaults: not known without its manifest here
-            predicted.setdefault("inputs", {})
+        if current is not None:
+            return merge_simplified(current, self.body(current, desired, send_secrets=False))
+        predicted = self.body({}, desired, send_secrets=False)
+        predicted["id"] = self.params.get("id")
+        # Fleet fills the package's defaults: not known without its manifest here
+        predicted.setdefault("inputs", {})
         return predicted
 
     def output(self, obj):
