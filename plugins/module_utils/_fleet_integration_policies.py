@@ -307,7 +307,8 @@ class IntegrationPolicyResource(Resource):
     def read(self, object_id):
         try:
             answer = self.client.get("%s/%s" % (PACKAGE_POLICIES_PATH, object_id),
-                                     params=SIMPLIFIED, absent_ok=True)
+                                     params=SIMPLIFIED, absent_ok=True, expect=dict,
+                                     keys=("item",))
         except KibanaApiError as err:
             if err.status == 404:
                 return None
@@ -469,17 +470,19 @@ class IntegrationPolicyResource(Resource):
             self.warnings.append("the integration policy is attached to no agent policy: set "
                                  "agent_policy_ids or agent_policies so that agents run it")
         return check_policy_answer(self.client.post(PACKAGE_POLICIES_PATH, body,
-                                                    params=SIMPLIFIED),
+                                                    params=SIMPLIFIED, expect=dict,
+                                                    keys=("item",)),
                                    "POST %s" % PACKAGE_POLICIES_PATH)
 
     def update(self, current, desired):
         body = self.body(current, desired, send_secrets=self._secrets_due(current))
         path = "%s/%s" % (PACKAGE_POLICIES_PATH, current["id"])
-        return check_policy_answer(self.client.put(path, body, params=SIMPLIFIED),
+        return check_policy_answer(self.client.put(path, body, params=SIMPLIFIED, expect=dict,
+                                                   keys=("item",)),
                                    "PUT %s" % path)
 
     def delete(self, current):
-        self.client.delete("%s/%s" % (PACKAGE_POLICIES_PATH, current["id"]))
+        self.client.delete("%s/%s" % (PACKAGE_POLICIES_PATH, current["id"]), expect=dict)
 
     def predict(self, current, desired):
         if current is not None:
@@ -517,7 +520,7 @@ def integration_policy_info(client, params):
         if not ID_PATTERN.match(params["id"]) or ".." in params["id"]:
             raise ResourceError("id %r is not a usable integration policy id" % params["id"])
         found = client.get("%s/%s" % (PACKAGE_POLICIES_PATH, params["id"]), params=SIMPLIFIED,
-                           absent_ok=True)
+                           absent_ok=True, expect=dict, keys=("item",))
         policies = [check_policy_answer(found, "GET integration policy")] if found else []
     else:
         policies = list_package_policies(client)

@@ -82,7 +82,7 @@ def package_info(client, name, version=None):
     None when Fleet knows no such package."""
     path = "%s/%s" % (PACKAGES_PATH, name) + ("/%s" % version if version else "")
     try:
-        body = client.get(path)
+        body = client.get(path, expect=dict, keys=("item",))
     except KibanaApiError as err:
         if err.status == 404:
             return None
@@ -182,7 +182,8 @@ class IntegrationResource(Resource):
     def _install(self, version):
         path = "%s/%s/%s" % (PACKAGES_PATH, self.params["name"], version)
         try:
-            answer = self.client.post(path, {"force": bool(self.params["force"])})
+            answer = self.client.post(path, {"force": bool(self.params["force"])}, expect=dict,
+                                      keys=("items",))
         except KibanaApiError as err:
             raise registry_failure(err, self.params["name"], version)
         if not isinstance(answer, dict) or not isinstance(answer.get("items"), list):
@@ -222,7 +223,7 @@ class IntegrationResource(Resource):
     def delete(self, current):
         path = "%s/%s/%s" % (PACKAGES_PATH, current["name"], current["version"])
         self.client.delete(path, params={"force": "true"} if self.params["remove_policies"]
-                           else None)
+                           else None, expect=dict)
 
 
 def integration_info(client, params):
@@ -236,7 +237,7 @@ def integration_info(client, params):
         items = [item] if item is not None else []
     else:
         try:
-            body = client.get(PACKAGES_PATH)
+            body = client.get(PACKAGES_PATH, expect=dict, keys=("items",))
         except KibanaApiError as err:
             raise registry_failure(err, "the package list")
         items = body.get("items") if isinstance(body, dict) else None

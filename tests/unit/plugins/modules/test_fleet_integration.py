@@ -149,3 +149,11 @@ def test_info(kibana, run):
     one = run("fleet_integration_info", name="system", installed_only=False)["integrations"]
     assert one[0]["status"] == "not_installed" and one[0]["version"] is None
     assert run("fleet_integration_info", name="nope")["integrations"] == []
+
+
+@pytest.mark.parametrize("body", [{}, {"item": "system"}, [], {"item": {"name": "other"}}])
+def test_odd_answers_are_clear_failures(kibana, run, body):
+    kibana.fault(method="GET", path="^/api/fleet/epm/packages/system$", status=200, body=body)
+    result = run("fleet_integration", name="system")
+    assert result.failed and "Traceback" not in result["msg"]
+    assert kibana.writes() == []

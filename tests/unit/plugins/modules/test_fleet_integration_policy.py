@@ -258,3 +258,15 @@ def test_info(kibana, run):
     assert by_id == one
     assert run("fleet_integration_policy_info", id="nope")["integration_policies"] == []
     assert run("fleet_integration_policy_info", package="log")["integration_policies"] == []
+
+
+@pytest.mark.parametrize("body", [{}, {"item": []}, {"item": {"id": "x", "inputs": []}}])
+def test_odd_answers_are_clear_failures(kibana, run, body):
+    linux, _edge = setup_fleet(kibana, run)
+    created = run("fleet_integration_policy", name="a", package="system", agent_policy_ids=[linux])
+    kibana.clear_log()
+    kibana.fault(method="GET", path="^/api/fleet/package_policies/", status=200, body=body)
+    result = run("fleet_integration_policy", id=created["integration_policy"]["id"],
+                 description="changed")
+    assert result.failed and "Traceback" not in result["msg"]
+    assert kibana.writes() == []
