@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import math
 import numbers
 import re
 
@@ -80,8 +81,7 @@ def _var_value_problem(value, where):
     numbers, or null."""
     if value is None or isinstance(value, (bool, str)):
         return None
-    if isinstance(value, numbers.Number) and value == value and value not in (
-            float("inf"), float("-inf")):
+    if isinstance(value, numbers.Number) and math.isfinite(value):
         return None
     if isinstance(value, list) and (all(isinstance(v, str) for v in value) or all(
             isinstance(v, numbers.Number) and not isinstance(v, bool) for v in value)):
@@ -104,8 +104,8 @@ def _keys_problem(entry, allowed, where):
         return "%s must be a dict with %s" % (where, ", ".join(allowed))
     unknown = sorted(set(entry) - set(allowed))
     if unknown:
-        return "%s: unknown key(s) %s (allowed: %s)" % (where, ", ".join(unknown),
-                                                         ", ".join(allowed))
+        return "%s: unknown key(s) %s (allowed: %s)" % (
+            where, ", ".join(unknown), ", ".join(allowed))
     if entry.get("enabled") is not None and not isinstance(entry["enabled"], bool):
         return "%s.enabled must be a boolean" % where
     return None
@@ -299,8 +299,8 @@ class IntegrationPolicyResource(Resource):
         both = var_paths(self.params.get("vars"), self.params.get("inputs")) & \
             var_paths(secrets.get("vars"), secrets.get("inputs"))
         return ["%s is set in secrets and in %s too: give a secret var in secrets only"
-                % (path_name(p), "vars" if p[0] is None else "inputs") for p in sorted(both,
-                                                                                      key=str)]
+                % (path_name(p), "vars" if p[0] is None else "inputs")
+                for p in sorted(both, key=str)]
 
     # ------------------------------------------------------------ read
 
@@ -331,8 +331,8 @@ class IntegrationPolicyResource(Resource):
                 self.params["package"] != self.current["package"]["name"]:
             raise ResourceError(
                 "package cannot be changed on an existing integration policy (id %s holds %s): "
-                "remove it and create another" % (self.current["id"],
-                                                   self.current["package"]["name"]))
+                "remove it and create another"
+                % (self.current["id"], self.current["package"]["name"]))
         return name
 
     def package_info(self, version=None):

@@ -22,9 +22,9 @@ description:
     O(package_version) pins it; when the installed package is upgraded, the next run upgrades
     the policy. Without a pin the module reads the package's installed version on every run (one
     more read).
-  - Secret vars (the package's C(secret: true) vars, such as passwords and tokens) go in
+  - Secret vars (the vars the package marks as secret, such as passwords and tokens) go in
     O(secrets), which is C(no_log). Fleet stores them apart and returns references, so they are
-    never compared: they are sent on create, and on every run with O(secrets_update=always).
+    never compared; they are sent on create, and on every run with O(secrets_update=always).
 author:
   - stackops.kibana developers (@stackops)
 extends_documentation_fragment:
@@ -70,7 +70,7 @@ options:
     description: A description of the integration policy.
     type: str
   vars:
-    description: Package-level vars, C({name: value}). Only the vars given are compared.
+    description: Package-level vars, by name. Only the vars given are compared.
     type: dict
   inputs:
     description:
@@ -84,14 +84,15 @@ options:
     type: dict
   secrets:
     description:
-      - The values of secret vars, in the shape of O(vars) and O(inputs) - C({vars: {...},
-        inputs: {<input>: {vars: {...}, streams: {<data stream>: {vars: {...}}}}}}).
+      - The values of secret vars, in the shape of O(vars) and O(inputs), that is a dict with
+        the keys C(vars) (package-level secret vars) and C(inputs) (per input C(vars), and per
+        stream C(vars) under C(streams)).
       - Never compared, never returned; a secret var given in O(vars) or O(inputs) is refused.
     type: dict
   secrets_update:
     description:
       - V(on_create) sends O(secrets) when the policy is created only; V(always) sends them on
-        every run (and so always reports a change: use it to rotate them).
+        every run (and so always reports a change; use it to rotate them).
     type: str
     choices: [on_create, always]
     default: on_create
@@ -161,8 +162,8 @@ RETURN = r'''
 integration_policy:
   description:
     - The integration policy in the simplified format after the change (in check mode, what is
-      expected); empty after O(state=absent). Secret vars are references
-      (C({isSecretRef: true, id: ...})), never values.
+      expected); empty after O(state=absent). Secret vars are references (a dict with
+      C(isSecretRef) and C(id)), never values.
   returned: always
   type: dict
   sample:

@@ -192,8 +192,8 @@ def validate(built, info):
     specs = {"": {s["name"]: s for s in info.get("vars") or []}}
     for template in info["policy_templates"]:
         for spec in template["inputs"]:
-            specs[f"{template['name']}-{spec['type']}"] = {s["name"]: s for s in
-                                                          spec.get("vars") or []}
+            key = f"{template['name']}-{spec['type']}"
+            specs[key] = {s["name"]: s for s in spec.get("vars") or []}
     stream_specs = {}
     for data_stream in info["data_streams"]:
         for stream in data_stream["streams"]:
@@ -410,8 +410,8 @@ class FleetPackagePolicies(Family):
         terms = []
         for part in re.split(r"\s+and\s+", text, flags=re.I):
             match = KQL_TERM.match(part)
-            if not match or match.group(1) not in ("name", "package.name", "policy_ids",
-                                                    "policy_id"):
+            fields = ("name", "package.name", "policy_ids", "policy_id")
+            if not match or match.group(1) not in fields:
                 raise bad_request(f"[request query.kuery]: KQLSyntaxError: {text}")
             terms.append((match.group(1), match.group(2) if match.group(2) is not None
                           else match.group(3)))
