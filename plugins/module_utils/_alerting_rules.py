@@ -9,6 +9,7 @@ __metaclass__ = type
 import copy
 import re
 
+from ansible_collections.stackops.kibana.plugins.module_utils._arguments import INT_MAX
 from ansible_collections.stackops.kibana.plugins.module_utils._client import Empty, kql_string
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import (
     differences,
@@ -17,9 +18,15 @@ from ansible_collections.stackops.kibana.plugins.module_utils._compare import (
 )
 from ansible_collections.stackops.kibana.plugins.module_utils._connectors import list_connectors
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource, Step, only_named
-from ansible_collections.stackops.kibana.plugins.module_utils._errors import ResourceError
+from ansible_collections.stackops.kibana.plugins.module_utils._errors import KibanaApiError, ResourceError
+from ansible_collections.stackops.kibana.plugins.module_utils._paths import join
+from ansible_collections.stackops.kibana.plugins.module_utils._version import kibana_version
 
 RULE_PATH = "/api/alerting/rule"
+# The UI's route for a rule: the same rule with its artifacts (get_rule_route.ts,
+# excludeFromPublicApi false); an internal route wants this header.
+INTERNAL_RULE_PATH = "/internal/alerting/rule"
+INTERNAL_HEADERS = {"x-elastic-internal-origin": "kibana"}
 FIND_PATH = "/api/alerting/rules/_find"
 #: rules per _find page when reading every match
 PAGE_SIZE = 100
@@ -38,6 +45,11 @@ RRULE_KEYS = ("dtstart", "tzid", "freq", "interval", "byweekday", "bymonthday", 
 # Fields of the update (PUT) body; rule_type_id, consumer and enabled are refused there.
 UPDATABLE = ("name", "schedule", "tags", "params", "actions", "notify_when", "throttle",
              "alert_delay", "flapping")
+
+# The first Kibana whose rules carry artifacts (dashboards and an investigation guide linked in
+# the UI). Kibana's API tests assert them from 9.1; 9.0 is assumed so that the guard below errs on
+# the safe side.
+ARTIFACTS_SINCE = (9, 0)
 
 # Param defaults Kibana injects per rule type (kibana-api/alerting-rules.md, hazard 1). The
 # comparison ignores keys the user did not set; the table makes check mode predict them.
@@ -114,11 +126,26 @@ RULE_OPTIONS = dict(
         enabled=dict(type="bool"),
     )),
     muted=dict(type="bool"),
+    artifacts=dict(type="dict", options=dict(
+        dashboards=dict(type="list", elements="str"),
+        investigation_guide=dict(type="str"),
+    )),
     snooze_schedules=dict(type="list", elements="dict", options=SNOOZE_OPTIONS),
     purge_snooze_schedules=dict(type="bool", default=True),
     update_api_key=dict(type="bool", default=False, no_log=False),
     recreate=dict(type="bool", default=False),
 )
+
+# alert_delay and the snooze occurrence count have no documented maximum: a 32-bit integer
+RULE_RANGES = {
+    "alert_delay.active": (0, INT_MAX),
+    "flapping.look_back_window": (2, 20),
+    "flapping.status_change_threshold": (2, 20),
+    "actions[].alerts_filter.timeframe.days[]": (1, 7),
+    "snooze_schedules[].recurring.occurrences": (1, INT_MAX),
+    "snooze_schedules[].recurring.on_month_day[]": (1, 31),
+    "snooze_schedules[].recurring.on_month[]": (1, 12),
+}
 
 RULE_MODULE_KWARGS = dict(
     required_one_of=[("id", "name")],
@@ -156,7 +183,7 @@ def rule_info(client, params):
     """kibana_rule_info: one rule by id, or the rules matching a name, tags (all of them) and a
     rule type, or every rule of the space."""
     if params.get("id"):
-        found = client.get("%s/%s" % (RULE_PATH, params["id"]), absent_ok=True, expect=dict,
+        found = client.get(join(RULE_PATH, ("id", params["id"])), absent_ok=True, expect=dict,
                            keys=("id", "name"))
         rules = [found] if found else []
         if params.get("name") is not None:
@@ -275,12 +302,15 @@ class RuleResource(Resource):
                     "updated_at", "updated_by", "scheduled_task_id", "active_snoozes",
                     "is_snoozed_until", "mapped_params", "view_in_app_relative_url")
     unordered = ("tags",)
+    caller_id = True
+    ranges = RULE_RANGES
 
     def __init__(self, client, params):
         super(RuleResource, self).__init__(client, params)
         self._connectors = None
         # the id of a rule deleted to be recreated (recreate=true), reused for the new one
         self._replaced_id = None
+        self._artifacts_read = {}
 
     # -------------------------------------------------------- input
 
@@ -327,7 +357,7 @@ class RuleResource(Resource):
     # -------------------------------------------------------- identity
 
     def read(self, object_id):
-        return self.client.get("%s/%s" % (RULE_PATH, object_id), absent_ok=True, expect=dict,
+        return self.client.get(join(RULE_PATH, ("id", object_id)), absent_ok=True, expect=dict,
                                keys=("id", "name"))
 
     def find(self):
@@ -375,6 +405,8 @@ class RuleResource(Resource):
                 desired[key] = drop_none(params[key])
         if params.get("muted") is not None:
             desired["mute_all"] = params["muted"]
+        if params.get("artifacts") is not None:
+            desired["artifacts"] = self._artifacts_option()
         return desired
 
     def comparable(self, current):
@@ -385,6 +417,8 @@ class RuleResource(Resource):
         # a response without `enabled` means enabled (hazard 8)
         view["enabled"] = current.get("enabled", True)
         view["mute_all"] = bool(current.get("mute_all"))
+        if self.params.get("artifacts") is not None:
+            view["artifacts"] = self.stored_artifacts(current) or {}
         return view
 
     # -------------------------------------------------------- snoozes
@@ -410,12 +444,13 @@ class RuleResource(Resource):
         return missing, unlisted
 
     def _snooze(self, rule_id, schedule):
-        self.client.post("%s/%s/snooze_schedule" % (RULE_PATH, rule_id),
+        self.client.post(join(RULE_PATH, ("id", rule_id), "snooze_schedule"),
                          {"schedule": {"custom": snooze_body(schedule)}},
                          expect=dict, keys=("schedule",))
 
     def _unsnooze(self, rule_id, schedule_id):
-        self.client.delete("%s/%s/snooze_schedule/%s" % (RULE_PATH, rule_id, schedule_id),
+        self.client.delete(join(RULE_PATH, ("id", rule_id), "snooze_schedule",
+                                ("snooze schedule id", schedule_id)),
                            expect=Empty)
 
     # -------------------------------------------------------- comparison and plan
@@ -433,7 +468,9 @@ class RuleResource(Resource):
         fields = set(top_field(p) for p in paths)
         enable = "enabled" in fields and desired["enabled"]
         disable = "enabled" in fields and not desired["enabled"]
-        update = bool(fields & set(UPDATABLE))
+        update = bool(fields & (set(UPDATABLE) | {"artifacts"}))
+        # built before any step runs: a refused update must leave everything untouched
+        body = self._update_body(current, desired) if update else None
         missing, unlisted = self._snooze_plan(current)
         # Adding a snooze schedule clears mute_all in Kibana: mute again afterwards, and never
         # send an unmute it makes needless.
@@ -442,12 +479,12 @@ class RuleResource(Resource):
         steps = []
         if disable:  # first, so that the update does not grant a key the rule then drops
             steps.append(Step("disable", lambda: self.client.post(
-                "%s/%s/_disable" % (RULE_PATH, rule_id), expect=Empty)))
+                join(RULE_PATH, ("id", rule_id), "_disable"), expect=Empty)))
         if update:
-            steps.append(Step("update", lambda: self.update(current, desired)))
+            steps.append(Step("update", lambda: self._put(current, body)))
         if enable:
             steps.append(Step("enable", lambda: self.client.post(
-                "%s/%s/_enable" % (RULE_PATH, rule_id), expect=Empty)))
+                join(RULE_PATH, ("id", rule_id), "_enable"), expect=Empty)))
         for schedule_id in unlisted:
             steps.append(Step("unsnooze", lambda s=schedule_id: self._unsnooze(rule_id, s)))
         for schedule in missing:
@@ -455,12 +492,12 @@ class RuleResource(Resource):
         if mute:
             action = "_mute_all" if desired["mute_all"] else "_unmute_all"
             steps.append(Step(action.strip("_"), lambda: self.client.post(
-                "%s/%s/%s" % (RULE_PATH, rule_id, action), expect=Empty)))
+                join(RULE_PATH, ("id", rule_id), action), expect=Empty)))
         stays_enabled = desired.get("enabled", self.comparable(current)["enabled"])
         # an update of an enabled rule re-keys it already
         if self.params.get("update_api_key") and not (update and stays_enabled):
             steps.append(Step("update_api_key", lambda: self.client.post(
-                "%s/%s/_update_api_key" % (RULE_PATH, rule_id), expect=Empty)))
+                join(RULE_PATH, ("id", rule_id), "_update_api_key"), expect=Empty)))
         return steps
 
     # -------------------------------------------------------- writes
@@ -511,11 +548,60 @@ class RuleResource(Resource):
         for key in ("alert_delay", "flapping"):
             if desired.get(key) is not None:
                 body[key] = overlay(current.get(key) or {}, desired[key])
-        # dashboards and an investigation guide linked in the UI (Kibana 9): sent back as they
-        # are, as an update without them may clear them
-        if current.get("artifacts"):
-            body["artifacts"] = copy.deepcopy(current["artifacts"])
+        artifacts = self._update_artifacts(current)
+        if artifacts is not None:
+            body["artifacts"] = artifacts
         return body
+
+    # -------------------------------------------------------- artifacts
+
+    def _artifacts_option(self):
+        """The artifacts option in Kibana's shape, holding only the keys the user set."""
+        option = self.params["artifacts"]
+        body = {}
+        if option.get("dashboards") is not None:
+            body["dashboards"] = [{"id": d} for d in option["dashboards"]]
+        if option.get("investigation_guide") is not None:
+            body["investigation_guide"] = {"blob": option["investigation_guide"]}
+        return body
+
+    def stored_artifacts(self, current):
+        """The dashboards and investigation guide linked to the rule (in the UI or by this
+        module), or None when they cannot be read. The public rule API leaves them out, so they
+        come from the UI's internal rule route (read once, only when needed)."""
+        if "artifacts" in current:
+            return current["artifacts"]
+        rule_id = current["id"]
+        if rule_id not in self._artifacts_read:
+            try:
+                rule = self.client.get(join(INTERNAL_RULE_PATH, ("id", rule_id)),
+                                       absent_ok=True, headers=INTERNAL_HEADERS)
+            except KibanaApiError:  # an internal route may be closed to API clients
+                rule = None
+            found = rule.get("artifacts") if isinstance(rule, dict) else None
+            self._artifacts_read[rule_id] = found if isinstance(found, dict) else None
+        return self._artifacts_read[rule_id]
+
+    def _update_artifacts(self, current):
+        """The artifacts an update must send. Kibana 9 replaces the stored artifacts with those
+        of the update, clearing them when it sends none (`data.artifacts ?? {}` in the rules
+        client's update_rule.ts), so the stored ones are always sent back, with the user's
+        keys laid over them; an update that cannot do so is refused before any write."""
+        stored = self.stored_artifacts(current)
+        if self.params.get("artifacts") is not None:
+            return overlay(copy.deepcopy(stored or {}), self._artifacts_option())
+        if stored is not None:
+            return copy.deepcopy(stored)
+        number, parsed = kibana_version(self.client)
+        if parsed is not None and parsed and parsed < ARTIFACTS_SINCE:
+            return None  # no artifacts before Kibana 9
+        raise ResourceError(
+            "rule %s needs an update, and Kibana %s replaces a rule's artifacts (the dashboards "
+            "and investigation guide linked to it in the UI) with those an update sends, while "
+            "its public API does not return them and the UI's rule route could not be read: "
+            "set artifacts to what the rule should keep (artifacts: {} when it has none) so "
+            "that nothing linked in the UI is cleared. Nothing was changed."
+            % (current.get("id"), number or "(version unknown)"))
 
     def create(self, desired):
         body = dict((k, desired[k]) for k in ("name", "rule_type_id", "consumer", "schedule",
@@ -524,27 +610,34 @@ class RuleResource(Resource):
         # enabled=false is sent as such (trap 2); params are always sent (the rule types
         # validate them), without the None values that mean "remove" on an update
         body["params"] = drop_none(desired.get("params") or {})
+        if self.params.get("artifacts") is not None:
+            body["artifacts"] = self._artifacts_option()
         if "actions" in desired:
             body["actions"] = [request_action(a) for a in desired["actions"]]
-        rule_id = self.params.get("id") or self._replaced_id
-        path = "%s/%s" % (RULE_PATH, rule_id) if rule_id else RULE_PATH
-        rule = self.client.post(path, body, expect=dict, keys=("id", "name"))
+        rule_id = self._replaced_id or self.create_id()
+        rule = self.client.post(join(RULE_PATH, ("id", rule_id)), body, expect=dict,
+                                keys=("id", "name"))
         missing, _unlisted = self._snooze_plan(None)
         for schedule in missing:
             self._snooze(rule["id"], schedule)
         if desired.get("mute_all"):
-            self.client.post("%s/%s/_mute_all" % (RULE_PATH, rule["id"]), expect=Empty)
+            self.client.post(join(RULE_PATH, ("id", rule["id"]), "_mute_all"), expect=Empty)
         if missing or desired.get("mute_all"):
             rule = self.read(rule["id"]) or rule
         return rule
 
     def update(self, current, desired):
-        return self.client.put("%s/%s" % (RULE_PATH, current["id"]),
-                               self._update_body(current, desired), expect=dict,
+        return self._put(current, self._update_body(current, desired))
+
+    def _put(self, current, body):
+        rule = self.client.put(join(RULE_PATH, ("id", current["id"])), body, expect=dict,
                                keys=("id", "name"))
+        if "artifacts" in body:  # what Kibana now holds, for the check after the write
+            self._artifacts_read[current["id"]] = copy.deepcopy(body["artifacts"])
+        return rule
 
     def delete(self, current):
-        self.client.delete("%s/%s" % (RULE_PATH, current["id"]), expect=Empty)  # 204
+        self.client.delete(join(RULE_PATH, ("id", current["id"])), expect=Empty)  # 204
 
     # -------------------------------------------------------- check mode
 
@@ -574,20 +667,25 @@ class RuleResource(Resource):
         snoozes.extend(dict(snooze_rrule(s), id=None) for s in missing)
         if current is None:
             predicted = dict((k, copy.deepcopy(v)) for k, v in desired.items() if k != "actions")
-            predicted["id"] = self.params.get("id") or self._replaced_id
+            predicted["id"] = self._replaced_id or self.create_id()
             predicted.setdefault("tags", [])
             predicted["params"] = overlay(TYPE_PARAM_DEFAULTS.get(desired.get("rule_type_id"), {}),
                                           drop_none(desired.get("params") or {}))
             predicted["actions"] = self._predict_actions(desired.get("actions") or [], None)
+            predicted.pop("artifacts", None)
             predicted.setdefault("enabled", True)
             predicted.setdefault("mute_all", False)
             predicted.setdefault("notify_when", None)
             predicted.setdefault("throttle", None)
         else:
             predicted = copy.deepcopy(current)
-            body = self._update_body(current, desired)
-            body["actions"] = self._predict_actions(body["actions"], current)
-            predicted.update(body)
+            fields = set(top_field(p) for p in self.changes(current, desired))
+            if fields & (set(UPDATABLE) | {"artifacts"}):
+                # as the real run builds it (and refuses it: see _update_artifacts)
+                body = self._update_body(current, desired)
+                body.pop("artifacts", None)  # never part of Kibana's public answer
+                body["actions"] = self._predict_actions(body["actions"], current)
+                predicted.update(body)
             for key in ("enabled", "mute_all"):
                 if key in desired:
                     predicted[key] = desired[key]

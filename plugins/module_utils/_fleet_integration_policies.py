@@ -31,6 +31,7 @@ from ansible_collections.stackops.kibana.plugins.module_utils._fleet_agent_polic
     find_by_name as find_agent_policies,
     namespace_problem,
 )
+from ansible_collections.stackops.kibana.plugins.module_utils._paths import join
 from ansible_collections.stackops.kibana.plugins.module_utils._fleet_integrations import (
     installed_version,
     package_info,
@@ -306,7 +307,7 @@ class IntegrationPolicyResource(Resource):
 
     def read(self, object_id):
         try:
-            answer = self.client.get("%s/%s" % (PACKAGE_POLICIES_PATH, object_id),
+            answer = self.client.get(join(PACKAGE_POLICIES_PATH, ("id", object_id)),
                                      params=SIMPLIFIED, absent_ok=True, expect=dict,
                                      keys=("item",))
         except KibanaApiError as err:
@@ -476,13 +477,13 @@ class IntegrationPolicyResource(Resource):
 
     def update(self, current, desired):
         body = self.body(current, desired, send_secrets=self._secrets_due(current))
-        path = "%s/%s" % (PACKAGE_POLICIES_PATH, current["id"])
+        path = join(PACKAGE_POLICIES_PATH, ("id", current["id"]))
         return check_policy_answer(self.client.put(path, body, params=SIMPLIFIED, expect=dict,
                                                    keys=("item",)),
                                    "PUT %s" % path)
 
     def delete(self, current):
-        self.client.delete("%s/%s" % (PACKAGE_POLICIES_PATH, current["id"]), expect=dict)
+        self.client.delete(join(PACKAGE_POLICIES_PATH, ("id", current["id"])), expect=dict)
 
     def predict(self, current, desired):
         if current is not None:
@@ -519,7 +520,7 @@ def integration_policy_info(client, params):
     if params.get("id"):
         if not ID_PATTERN.match(params["id"]) or ".." in params["id"]:
             raise ResourceError("id %r is not a usable integration policy id" % params["id"])
-        found = client.get("%s/%s" % (PACKAGE_POLICIES_PATH, params["id"]), params=SIMPLIFIED,
+        found = client.get(join(PACKAGE_POLICIES_PATH, ("id", params["id"])), params=SIMPLIFIED,
                            absent_ok=True, expect=dict, keys=("item",))
         policies = [check_policy_answer(found, "GET integration policy")] if found else []
     else:

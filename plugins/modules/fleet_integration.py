@@ -123,11 +123,14 @@ from ansible_collections.stackops.kibana.plugins.module_utils._fleet_integration
     INTEGRATION_OPTIONS,
     IntegrationResource,
 )
-from ansible_collections.stackops.kibana.plugins.module_utils._module import run_resource
+from ansible_collections.stackops.kibana.plugins.module_utils._module import resource_spec
+
+
+SPEC = resource_spec(IntegrationResource, INTEGRATION_OPTIONS)
 
 
 def main():
-    run_resource(IntegrationResource, INTEGRATION_OPTIONS)
+    SPEC.main()
 
 
 if __name__ == "__main__":

@@ -64,11 +64,14 @@ from ansible_collections.stackops.kibana.plugins.module_utils._fleet_integration
     INTEGRATION_INFO_OPTIONS,
     integration_info,
 )
-from ansible_collections.stackops.kibana.plugins.module_utils._module import run_info
+from ansible_collections.stackops.kibana.plugins.module_utils._module import info_spec
+
+
+SPEC = info_spec(integration_info, INTEGRATION_INFO_OPTIONS)
 
 
 def main():
-    run_info(integration_info, INTEGRATION_INFO_OPTIONS)
+    SPEC.main()
 
 
 if __name__ == "__main__":

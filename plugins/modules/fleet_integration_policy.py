@@ -190,12 +190,15 @@ from ansible_collections.stackops.kibana.plugins.module_utils._fleet_integration
     INTEGRATION_POLICY_OPTIONS,
     IntegrationPolicyResource,
 )
-from ansible_collections.stackops.kibana.plugins.module_utils._module import run_resource
+from ansible_collections.stackops.kibana.plugins.module_utils._module import resource_spec
+
+
+SPEC = resource_spec(IntegrationPolicyResource, INTEGRATION_POLICY_OPTIONS,
+                     **INTEGRATION_POLICY_MODULE_KWARGS)
 
 
 def main():
-    run_resource(IntegrationPolicyResource, INTEGRATION_POLICY_OPTIONS,
-                 **INTEGRATION_POLICY_MODULE_KWARGS)
+    SPEC.main()
 
 
 if __name__ == "__main__":

@@ -66,11 +66,14 @@ from ansible_collections.stackops.kibana.plugins.module_utils._fleet_integration
     INTEGRATION_POLICY_INFO_OPTIONS,
     integration_policy_info,
 )
-from ansible_collections.stackops.kibana.plugins.module_utils._module import run_info
+from ansible_collections.stackops.kibana.plugins.module_utils._module import info_spec
+
+
+SPEC = info_spec(integration_policy_info, INTEGRATION_POLICY_INFO_OPTIONS)
 
 
 def main():
-    run_info(integration_policy_info, INTEGRATION_POLICY_INFO_OPTIONS)
+    SPEC.main()
 
 
 if __name__ == "__main__":
