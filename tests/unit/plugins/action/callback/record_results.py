@@ -2,10 +2,8 @@
 """A test-only callback: every task result, as the default callback would show it at this
 verbosity, one JSON object a line in $RECORD_RESULTS_PATH (tests/unit/plugins/action)."""
 
-from __future__ import absolute_import, division, print_function
+from __future__ import absolute_import, annotations, division, print_function
 __metaclass__ = type
-
-from __future__ import annotations
 
 import json
 import os
