@@ -71,6 +71,11 @@ find_python() {
 line_venv() {
   local line=$1 venv="$REPO/.venvs/core-$1" pins="$REPO/scripts/requirements/core-$1.txt" python
   [ -f "$pins" ] || { echo "unknown ansible-core line $line (no $pins)" >&2; return 1; }
+  # One setup at a time per checkout (steps may run concurrently); callers run this in $(...),
+  # so the lock is released when it returns.
+  mkdir -p "$REPO/.venvs"
+  exec 9>"$REPO/.venvs/core-$line.lock"
+  flock 9
   if [ -x "$venv/bin/python" ] && cmp -s "$pins" "$venv/.pins"; then
     echo "$venv"
     return 0
@@ -88,6 +93,9 @@ line_venv() {
 # ansible-core and ansible-lint: kept apart from .venv.
 tools_venv() {
   local venv="$REPO/.venvs/tools" pins="$REPO/scripts/requirements/tools.txt"
+  mkdir -p "$REPO/.venvs"
+  exec 9>"$REPO/.venvs/tools.lock"
+  flock 9
   if [ -x "$venv/bin/python" ] && cmp -s "$pins" "$venv/.pins"; then
     echo "$venv"
     return 0
