@@ -25,7 +25,7 @@ from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
     KibanaApiError,
     ResourceError,
 )
-from ansible_collections.stackops.kibana.plugins.module_utils._paths import join
+from ansible_collections.stackops.kibana.plugins.module_utils._paths import is_segment, join
 
 POLICIES_PATH = "/api/fleet/agent_policies"
 # The legacy saved-object type prefix: Fleet rewrites it to the 9.x type in kuery filters.
@@ -558,7 +558,8 @@ class AgentPolicyResource(Resource):
         if self._source is None:
             wanted = self.params["copy_from"]
             # a name such as "prod/eu" cannot be an id: it would change the request path
-            source = None if ID_INVALID.search(wanted) else get_policy(self.client, wanted)
+            source = get_policy(self.client, wanted) \
+                if is_segment(wanted) and not ID_INVALID.search(wanted) else None
             if source is None:
                 matches = find_by_name(self.client, wanted, with_agent_count=False)
                 if len(matches) > 1:
