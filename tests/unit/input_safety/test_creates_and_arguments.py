@@ -274,8 +274,8 @@ def test_check_mode_fails_where_the_run_fails(kibana, run, module, options, word
      dict(method="GET", path="/api/fleet/agent_policies$", status=200,
           body={"items": [], "total": 0, "page": 1, "perPage": 100})),
 ])
-def test_a_create_conflicting_with_an_object_made_meanwhile_adopts_it(kibana, run, module, made,
-                                                                       missed):
+def test_a_create_conflicting_with_an_object_made_meanwhile_adopts_it(kibana, run, module,
+                                                                      made, missed):
     """Unique-name families: another host made the object between our lookup and our create
     (the lookup is made to miss it): the 409 re-reads and converges instead of failing."""
     resp = kibana.api("POST", made[0], made[1])
