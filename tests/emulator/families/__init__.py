@@ -5,7 +5,9 @@ from .connectors import Connectors
 from .exception_lists import ExceptionLists
 from .fleet_agent_policies import FleetAgentPolicies
 from .osquery_packs import OsqueryPacks
+from .osquery_saved_queries import OsquerySavedQueries
 from .spaces import Spaces
 from .status import Status
 
-ALL = [Status, Spaces, Connectors, AlertingRules, FleetAgentPolicies, OsqueryPacks, ExceptionLists]
+ALL = [Status, Spaces, Connectors, AlertingRules, FleetAgentPolicies, OsqueryPacks,
+       OsquerySavedQueries, ExceptionLists]
