@@ -12,8 +12,8 @@ module: osquery_saved_query
 short_description: Manage Osquery saved queries in Kibana
 version_added: 1.0.0
 description:
-  - Create, update and delete Osquery saved queries (C(/api/osquery/saved_queries)) in a space:
-    the SQL, its interval, timeout, platforms, minimum osquery version, result type and ECS
+  - Create, update and delete Osquery saved queries (C(/api/osquery/saved_queries)) in a space,
+    with the SQL, its interval, timeout, platforms, minimum osquery version, result type and ECS
     mapping.
   - A saved query is found by O(id), the human id Kibana keeps unique per space, or by
     O(saved_object_id), the id Kibana generates (with both, a different O(id) renames the saved
@@ -81,6 +81,12 @@ options:
         C({host.uptime: {field: total_seconds}, tags: {value: [osquery]}})."
       - The complete set; V({}) removes every mapping.
     type: dict
+  state:
+    description:
+      - V(present) creates or updates the saved query, V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
 seealso:
   - module: stackops.kibana.osquery_saved_query_info
   - module: stackops.kibana.osquery_pack

@@ -308,4 +308,3 @@ class OsquerySavedQueries(Family):
         if so_id in self.queries:
             raise KibanaError(409, f"Saved object [{SO_TYPE}/{so_id}] conflict")
         return {"data": self._render(self._store(space, so_id, attributes, prebuilt=True))}
-

@@ -829,7 +829,7 @@ def test_saved_query_id_copies_the_saved_query_into_the_pack(kibana, run):
     kibana.clear_log()
     created = run("osquery_pack", **task)
     assert created["changed"], created.get("msg")
-    [post] = [w for w in kibana.writes()]
+    [post] = kibana.writes()
     sent = post["body"]["queries"]["ports"]
     assert "saved_query_id" not in sent
     assert sent["query"] == "SELECT * FROM listening_ports;" and sent["interval"] == 600
