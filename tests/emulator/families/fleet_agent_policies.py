@@ -97,6 +97,14 @@ def _check_namespace(value):
     return None
 
 
+MEMORY = re.compile(r"^\d+(Mi|Gi)$")
+CPU = re.compile(r"^(\d+m|\d+(\.\d+)?)$")
+
+
+def _pattern(regex, message):
+    return lambda value: None if regex.match(value) else message
+
+
 def _range(minimum=None, maximum=None, integer=False):
     def check(value):
         if minimum is not None and value < minimum:
@@ -186,10 +194,20 @@ def policy_fields(version, update=False):
         "global_data_tags": Field("array", validate=_max_size(10, _check_tags), items=Field(
             "object", fields={"name": Field("string", required=True),
                               "value": Field("any", required=True, validate=_string_or_number)})),
-        "agentless": Field("object"),
+        # models/agent_policy.ts: resources.requests memory /^\d+(Mi|Gi)$/, cpu
+        # /^(\d+m|\d+(\.\d+)?)$/; cloud_connectors from the notes (newer source)
+        "agentless": Field("object", fields={
+            "resources": Field("object", fields={"requests": Field("object", fields={
+                "memory": Field("string", validate=_pattern(MEMORY, "Invalid memory format")),
+                "cpu": Field("string", validate=_pattern(CPU, "Invalid CPU format"))})}),
+            "cloud_connectors": Field("object", fields={
+                "enabled": Field("boolean"),
+                "target_csp": OneOfLiterals(["aws", "azure", "gcp"])}),
+        }),
         "monitoring_pprof_enabled": Field("boolean"),
+        # schema.maybe(boolean) in models/agent_policy.ts: enabled is optional
         "monitoring_http": Field("object", fields={
-            "enabled": Field("boolean", required=True),
+            "enabled": Field("boolean"),
             "host": Field("string"),
             "port": Field("number", validate=_range(0, 65353)),  # sic, 65353 in the source
             "buffer": Field("object", fields={"enabled": Field("boolean", default=False)}),
