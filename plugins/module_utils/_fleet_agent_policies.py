@@ -61,6 +61,7 @@ MERGED_OBJECT_FIELDS = ("advanced_settings", "overrides", "monitoring_http",
                         "monitoring_diagnostics", "agentless")
 # models/agent_policy.ts: agentless.resources.requests
 AGENTLESS_MEMORY = re.compile(r"^\d+(Mi|Gi)$")
+SEMVER = re.compile(r"^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")
 AGENTLESS_CPU = re.compile(r"^(\d+m|\d+(\.\d+)?)$")
 
 AGENT_POLICY_OPTIONS = dict(
@@ -363,6 +364,14 @@ class AgentPolicyResource(Resource):
         if len(set(listed)) != len(listed):
             raise ResourceError("required_versions: each version may be listed once, got %s"
                                 % ", ".join(listed))
+        # Fleet's validateRequiredVersions(): semver versions, percentages summing to <= 100
+        invalid = [v for v in listed if not SEMVER.match(v)]
+        if invalid:
+            raise ResourceError("required_versions: %s is not a semver version such as 9.1.0"
+                                % ", ".join(repr(v) for v in invalid))
+        if sum(entry["percentage"] for entry in versions) > 100:
+            raise ResourceError("required_versions: the percentages must not add up to more "
+                                "than 100, got %s" % _number(sum(e["percentage"] for e in versions)))
         if params.get("copy_from") is not None and not params["copy_from"].strip():
             raise ResourceError("copy_from must name an agent policy (its id or name)")
         features = [f["name"] for f in params.get("agent_features") or []]
