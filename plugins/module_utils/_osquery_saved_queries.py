@@ -92,17 +92,17 @@ def list_saved_queries(client, page=None, size=100):
     """(items, total) of the space's saved queries: one page, or every page (total None)."""
     if page is not None:
         return client.page(SAVED_QUERIES_PATH, page, size_param="pageSize", size=size,
-                           items_key="data")
+                           items_key="data", keys=("saved_object_id",))
     return list(client.pages(SAVED_QUERIES_PATH, size_param="pageSize", size=size,
-                             items_key="data")), None
+                             items_key="data", keys=("saved_object_id",))), None
 
 
 def get_saved_query(client, saved_object_id):
-    body = client.get("%s/%s" % (SAVED_QUERIES_PATH, saved_object_id), absent_ok=True)
+    body = client.get("%s/%s" % (SAVED_QUERIES_PATH, saved_object_id), absent_ok=True,
+                      expect=dict, keys=("data",))
     if body is None:
         return None
-    if not isinstance(body, dict) or not isinstance(body.get("data"), dict) \
-            or not body["data"].get("saved_object_id"):
+    if not isinstance(body.get("data"), dict) or not body["data"].get("saved_object_id"):
         raise ResourceError("Kibana's answer to GET %s/%s holds no saved query: %r"
                             % (SAVED_QUERIES_PATH, saved_object_id, body))
     return view(body["data"])
@@ -245,8 +245,8 @@ class OsquerySavedQueryResource(Resource):
     def create(self, desired):
         body = self.body(desired)
         body["interval"] = "%d" % desired["interval"]  # the create schema types it t.string
-        created = self.client.post(SAVED_QUERIES_PATH, body) or {}
-        data = created.get("data") if isinstance(created, dict) else None
+        created = self.client.post(SAVED_QUERIES_PATH, body, expect=dict, keys=("data",))
+        data = created.get("data")
         if not isinstance(data, dict) or not data.get("saved_object_id"):
             raise ResourceError("Kibana's answer to the create of osquery saved query %r holds "
                                 "no saved_object_id: %r" % (desired.get("id"), created))
@@ -258,11 +258,12 @@ class OsquerySavedQueryResource(Resource):
         # to send whole. An ecs_mapping the user set replaces the stored one.
         merged = self.predict(current, desired)
         self.client.put("%s/%s" % (SAVED_QUERIES_PATH, current["saved_object_id"]),
-                        self.body(merged))
+                        self.body(merged), expect=dict, keys=("data",))
 
     def delete(self, current):
         try:
-            self.client.delete("%s/%s" % (SAVED_QUERIES_PATH, current["saved_object_id"]))
+            self.client.delete("%s/%s" % (SAVED_QUERIES_PATH, current["saved_object_id"]),
+                               expect=dict, allowed_keys=())  # 200 {}
         except KibanaApiError as err:
             if err.status != 404:  # deleted meanwhile
                 raise

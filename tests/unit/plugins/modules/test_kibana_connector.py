@@ -404,7 +404,8 @@ def test_false_is_a_value_not_unset(kibana, run):
 def test_an_update_kibana_did_not_keep_is_reported(kibana, run):
     """Trap 5: Kibana answers 200 but keeps the old value: warn instead of a silent success."""
     run("kibana_connector", name="sticky", connector_type_id=".index", config={"index": "a"})
-    kibana.fault(method="PUT", path="/api/actions/connector/", status=200, body={})
+    kibana.fault(method="PUT", path="/api/actions/connector/", status=200,
+                 body={"id": "sticky", "name": "sticky"})  # a connector, but the old one kept
     result = run("kibana_connector", name="sticky", config={"index": "b"})
     assert result["changed"]
     assert any("still differs at: config.index" in w for w in result["warnings"])
