@@ -136,7 +136,7 @@ def _wanted(expect, keys):
         elif kind is dict:
             words.append("a JSON object" + (" with %s" % ", ".join(keys) if keys else ""))
         elif kind is list:
-            words.append("a JSON list" + (" of objects with %s" % ", ".join(keys) if keys else ""))
+            words.append("a JSON list of objects" + (" with %s" % ", ".join(keys) if keys else ""))
     return " or ".join(words)
 
 
