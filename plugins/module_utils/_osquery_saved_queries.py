@@ -21,6 +21,7 @@ from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
     KibanaApiError,
     ResourceError,
 )
+from ansible_collections.stackops.kibana.plugins.module_utils._paths import join
 from ansible_collections.stackops.kibana.plugins.module_utils._osquery_packs import (
     PLATFORMS,
     ecs_mapping_problems,
@@ -98,13 +99,15 @@ def list_saved_queries(client, page=None, size=100):
 
 
 def get_saved_query(client, saved_object_id):
-    body = client.get("%s/%s" % (SAVED_QUERIES_PATH, saved_object_id), absent_ok=True,
+    body = client.get(join(SAVED_QUERIES_PATH, ("saved_object_id", saved_object_id)),
+                      absent_ok=True,
                       expect=dict, keys=("data",))
     if body is None:
         return None
     if not isinstance(body.get("data"), dict) or not body["data"].get("saved_object_id"):
-        raise ResourceError("Kibana's answer to GET %s/%s holds no saved query: %r"
-                            % (SAVED_QUERIES_PATH, saved_object_id, body))
+        raise ResourceError("Kibana's answer to GET %s holds no saved query: %r"
+                            % (join(SAVED_QUERIES_PATH, ("saved_object_id", saved_object_id)),
+                               body))
     return view(body["data"])
 
 
@@ -257,12 +260,13 @@ class OsquerySavedQueryResource(Resource):
         # Kibana clears an omitted description; the rest it keeps, so the merged view is safe
         # to send whole. An ecs_mapping the user set replaces the stored one.
         merged = self.predict(current, desired)
-        self.client.put("%s/%s" % (SAVED_QUERIES_PATH, current["saved_object_id"]),
+        self.client.put(join(SAVED_QUERIES_PATH, ("saved_object_id", current["saved_object_id"])),
                         self.body(merged), expect=dict, keys=("data",))
 
     def delete(self, current):
         try:
-            self.client.delete("%s/%s" % (SAVED_QUERIES_PATH, current["saved_object_id"]),
+            self.client.delete(join(SAVED_QUERIES_PATH,
+                                    ("saved_object_id", current["saved_object_id"])),
                                expect=dict, allowed_keys=())  # 200 {}
         except KibanaApiError as err:
             if err.status != 404:  # deleted meanwhile

@@ -156,3 +156,10 @@ def test_info_by_id_by_saved_object_id_and_all(kibana, run):
     assert run("osquery_saved_query_info", id="kernel_info_elastic")["saved_queries"][0]["prebuilt"]
     assert run("osquery_saved_query_info", saved_object_id="nope")["saved_queries"] == []
     assert kibana.writes() == [w for w in kibana.writes() if w["method"] == "POST"]
+
+
+@pytest.mark.parametrize("value", ["../packs/x", "a/b", ".."])
+def test_saved_object_id_cannot_change_the_path(kibana, run, value):
+    result = run("osquery_saved_query", saved_object_id=value, query="SELECT 1;", interval=60)
+    assert result.failed and "saved_object_id" in result["msg"], result["msg"]
+    assert kibana.requests() == []
