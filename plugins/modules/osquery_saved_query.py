@@ -148,7 +148,7 @@ operations:
   sample: [update]
 '''
 
-from ansible_collections.stackops.kibana.plugins.module_utils._module import run_resource
+from ansible_collections.stackops.kibana.plugins.module_utils._module import resource_spec
 from ansible_collections.stackops.kibana.plugins.module_utils._osquery_saved_queries import (
     OSQUERY_SAVED_QUERY_MODULE_KWARGS,
     OSQUERY_SAVED_QUERY_OPTIONS,
@@ -156,9 +156,12 @@ from ansible_collections.stackops.kibana.plugins.module_utils._osquery_saved_que
 )
 
 
+SPEC = resource_spec(OsquerySavedQueryResource, OSQUERY_SAVED_QUERY_OPTIONS,
+                     **OSQUERY_SAVED_QUERY_MODULE_KWARGS)
+
+
 def main():
-    run_resource(OsquerySavedQueryResource, OSQUERY_SAVED_QUERY_OPTIONS,
-                 **OSQUERY_SAVED_QUERY_MODULE_KWARGS)
+    SPEC.main()
 
 
 if __name__ == "__main__":

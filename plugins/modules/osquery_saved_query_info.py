@@ -86,7 +86,7 @@ total:
   sample: 1
 '''
 
-from ansible_collections.stackops.kibana.plugins.module_utils._module import run_info
+from ansible_collections.stackops.kibana.plugins.module_utils._module import info_spec
 from ansible_collections.stackops.kibana.plugins.module_utils._osquery_saved_queries import (
     OSQUERY_SAVED_QUERY_INFO_KWARGS,
     OSQUERY_SAVED_QUERY_INFO_OPTIONS,
@@ -94,9 +94,12 @@ from ansible_collections.stackops.kibana.plugins.module_utils._osquery_saved_que
 )
 
 
+SPEC = info_spec(osquery_saved_query_info, OSQUERY_SAVED_QUERY_INFO_OPTIONS,
+                 **OSQUERY_SAVED_QUERY_INFO_KWARGS)
+
+
 def main():
-    run_info(osquery_saved_query_info, OSQUERY_SAVED_QUERY_INFO_OPTIONS,
-             **OSQUERY_SAVED_QUERY_INFO_KWARGS)
+    SPEC.main()
 
 
 if __name__ == "__main__":
