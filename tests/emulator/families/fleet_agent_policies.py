@@ -680,11 +680,12 @@ class FleetAgentPolicies(Family):
 
     @staticmethod
     def _render_package(package_policy, simplified=False):
-        out = copy.deepcopy(package_policy)
         if simplified:
-            # format=simplified keys inputs by id instead of listing them.
-            out["inputs"] = {i.get("type", str(n)): i for n, i in enumerate(out["inputs"])}
-        return out
+            # format=simplified: the package policies family's format (inputs by id, vars as
+            # values); imported here, that family imports this one
+            from .fleet_package_policies import simplify
+            return simplify(package_policy)
+        return copy.deepcopy(package_policy)
 
     def _names_taken(self, name, spaces, exclude_id=None):
         """Ids of other policies named `name` in any of `spaces` (9.x) or anywhere (8.x).
