@@ -63,7 +63,7 @@ class Bench(object):
     def round_trip_ms(self, samples=30):
         """The emulator's round trip for one authenticated GET (latency included), median."""
         times = []
-        for _ in range(samples):
+        for _sample in range(samples):
             started = time.perf_counter()
             self.kibana.api("GET", "/api/status").raise_for_status()
             times.append((time.perf_counter() - started) * 1000)

@@ -62,15 +62,15 @@ def per_task(bench, loop, rounds):
     paths = loop_playbooks(bench, created.json()["id"], loop)
     runs = [("action path", "module", "action"), ("module path", "module", "module"),
             ("ansible.builtin.uri", "uri", "action"), ("ansible.builtin.debug", "debug", "action")]
-    figures = dict((name, []) for name, _, _ in runs)
+    figures = dict((run[0], []) for run in runs)
     requests = {}
-    for _ in range(rounds):  # alternating rounds: load on the machine hits every tool alike
+    for _round in range(rounds):  # alternating rounds: load hits every tool alike
         for name, tool, execution in runs:
             many, one = paths[tool]
             kibana.clear_log()
-            t_many, _ = bench.playbook(many, execution)
+            t_many = bench.playbook(many, execution)[0]
             requests[name] = len(kibana.requests())
-            t_one, _ = bench.playbook(one, execution)
+            t_one = bench.playbook(one, execution)[0]
             figures[name].append((t_many - t_one) * 1000 / (loop - 1))
     return dict((name, statistics.median(values)) for name, values in figures.items()), requests
 
@@ -149,12 +149,12 @@ def hundred_objects(bench, rounds):
     bench.playbook(ours, "action")  # the first run creates them all
     runs = [("action path", ours, "action"), ("module path", ours, "module"),
             ("uri, naive", naive, "action"), ("uri, batched", batched, "action")]
-    figures = dict((name, []) for name, _, _ in runs)
+    figures = dict((run[0], []) for run in runs)
     requests = {}
-    for _ in range(rounds):
+    for _round in range(rounds):
         for name, path, execution in runs:
             kibana.clear_log()
-            seconds, _ = bench.playbook(path, execution)
+            seconds = bench.playbook(path, execution)[0]
             log = kibana.requests()
             writes = [r for r in log if r["method"] not in ("GET", "HEAD")]
             if writes:
