@@ -1,85 +1,111 @@
-"""The Terraform provider's acceptance-test configurations (elastic/terraform-provider-elasticstack,
-internal/kibana/{connectors,alertingrule}/testdata/...), written as tasks of our modules: each
-converges against the emulator (created, then ok with no write on the second run)."""
+"""The Terraform elasticstack provider's acceptance-test configurations, written as tasks of our
+modules, converge against the emulator: the first run changes, the second is ok and sends no
+write. Sources (elastic/terraform-provider-elasticstack):
+  internal/fleet/agentpolicy/testdata/TestAccResourceAgentPolicy*/**/main.tf
+  internal/kibana/securityexceptionlist/testdata/TestAccResourceExceptionList*/**
+  internal/kibana/security_exception_item/testdata/TestAccResourceExceptionItem*/**
+Terraform's monitor_logs/monitor_metrics become `monitoring`, unenrollment_timeout
+`unenroll_timeout`, policy_id `id`, global_data_tags' map `global_data_tags` entries, and the
+item resources the `items` of their list's task."""
 
 import pytest
 
-CONNECTORS = {
-    # TestAccResourceKibanaConnectorCasesWebhook/with_empty_connector_id/create/connector.tf
-    "cases-webhook": dict(connector_type_id=".cases-webhook", config={
-        "createIncidentJson": "{}", "createIncidentResponseKey": "key",
-        "createIncidentUrl": "https://www.elastic.co/",
-        "getIncidentResponseExternalTitleKey": "title",
-        "getIncidentUrl": "https://www.elastic.co/", "updateIncidentJson": "{}",
-        "updateIncidentUrl": "https://www.elastic.co/", "viewIncidentUrl": "https://www.elastic.co/"},
-        secrets={"user": "user1", "password": "password1"}),
-    # TestAccResourceKibanaConnectorAI/bedrock/create/connector.tf
-    "bedrock": dict(connector_type_id=".bedrock", config={
-        "apiUrl": "https://bedrock-runtime.us-east-1.amazonaws.com",
-        "defaultModel": "anthropic.claude-v2"},
-        secrets={"accessKey": "test-access-key", "secret": "test-secret-key"}),
-    # TestAccResourceKibanaConnectorAI/gen-ai/create/connector.tf
-    "gen-ai": dict(connector_type_id=".gen-ai", config={
-        "apiProvider": "OpenAI", "apiUrl": "https://api.openai.com/v1", "defaultModel": "gpt-4"},
-        secrets={"apiKey": "test-api-key"}),
-    # TestAccReproduceIssue1469/create/connector.tf (a webhook without method: Kibana adds post)
-    "issue-1469": dict(connector_type_id=".webhook", config={
-        "hasAuth": False, "url": "https://example.com/webhook",
-        "headers": {"Authorization": "Bearer t0ken", "Content-Type": "application/json"}},
-        secrets={}),
-}
+PROCESS = {"type": "match", "field": "process.name", "operator": "included",
+           "value": "test-process"}
+POLICY = dict(name="tf-policy", namespace="default", description="Test Agent Policy",
+              monitoring=["logs"])
+LIST = dict(list_id="tf-list", name="Test Exception List for Item",
+            description="Test exception list", type="detection", namespace_type="single")
 
 
-@pytest.mark.parametrize("name", sorted(CONNECTORS))
-def test_provider_connector_configs_converge(kibana, run, name):
-    task = dict(CONNECTORS[name], name="tf-" + name)
-    first = run("kibana_connector", **task)
-    assert first["changed"] and not first.failed, first.get("msg")
-    kibana.clear_log()
-    second = run("kibana_connector", **task)
-    assert not second["changed"] and not second.failed, second.get("msg")
-    assert kibana.writes() == []
+def item(item_id="tf-item", **fields):
+    spec = dict(item_id=item_id, name="Test Exception Item", description="d",
+                entries=[PROCESS], tags=["test"])
+    spec.update(fields)
+    return spec
 
 
-def test_provider_log_threshold_rule_with_filtered_action_converges(kibana, run):
-    # TestAccResourceAlertingRule/alerts_filter_create/rule.tf
-    run("kibana_connector", name="index_example", connector_type_id=".index",
-        config={"index": "rule-history"})
-    task = dict(
-        name="tf-log-threshold", consumer="alerts", rule_type_id="logs.alert.document.count",
-        schedule="1m", enabled=True, params={
-            "timeSize": 5, "timeUnit": "m",
-            "logView": {"type": "log-view-reference", "logViewId": "default"},
-            "count": {"value": 75, "comparator": "more than"},
-            "criteria": [{"field": "_id", "comparator": "matches", "value": "33"}]},
-        actions=[{"connector_name": "index_example", "group": "logs.threshold.fired",
-                  "params": {"documents": [{"rule_id": "{{rule.id}}",
-                                            "rule_name": "{{rule.name}}",
-                                            "message": "{{context.message}}"}]},
-                  "frequency": {"summary": True, "notify_when": "onActionGroupChange",
-                                "throttle": "10m"},
-                  "alerts_filter": {"timeframe": {"days": [1, 2, 3], "timezone": "Africa/Accra",
-                                                  "hours": {"start": "01:00", "end": "07:00"}}}}])
-    first = run("kibana_rule", **task)
-    assert first["changed"] and not first.failed, first.get("msg")
-    kibana.clear_log()
-    second = run("kibana_rule", **task)
-    assert not second["changed"] and not second.failed, second.get("msg")
-    assert kibana.writes() == []
+# (Terraform test/step, module, the steps as tasks; each applied until it converges)
+CONFIGS = [
+    ("TestAccResourceAgentPolicy/create", "fleet_agent_policy", [POLICY]),
+    ("TestAccResourceAgentPolicy/update_with_global_data_tags", "fleet_agent_policy", [
+        POLICY, dict(POLICY, description="This policy was updated", monitoring=["metrics"],
+                     global_data_tags=[{"name": "tag1", "value": "value1a"}])]),
+    ("TestAccResourceAgentPolicy/update_with_no_global_data_tags", "fleet_agent_policy", [
+        dict(POLICY, global_data_tags=[{"name": "tag1", "value": "value1a"}]),
+        dict(POLICY, global_data_tags=[])]),
+    ("TestAccResourceAgentPolicy/update_with_timeouts", "fleet_agent_policy", [
+        POLICY, dict(POLICY, description="Test Agent Policy with Both Timeouts",
+                     monitoring=["metrics"], inactivity_timeout="120s", unenroll_timeout="900s")]),
+    ("TestAccResourceAgentPolicy/with_unenrollment_timeout", "fleet_agent_policy", [
+        dict(POLICY, unenroll_timeout="300s")]),
+    ("TestAccResourceAgentPolicy/with_inactivity_timeout", "fleet_agent_policy", [
+        dict(POLICY, inactivity_timeout="120s")]),
+    ("TestAccResourceAgentPolicy/update_with_supports_agentless", "fleet_agent_policy", [
+        POLICY, dict(POLICY, monitoring=["metrics"], supports_agentless=True)]),
+    ("TestAccResourceAgentPolicyNonDefaultSpace/create", "fleet_agent_policy", [
+        dict(POLICY, space_id="ops", space_ids=["ops"])]),
+    ("TestAccResourceAgentPolicyExplicitPolicyID/create", "fleet_agent_policy", [
+        dict(POLICY, id="tf-explicit-policy-id")]),
+    ("TestAccResourceAgentPolicySpaceReordering/step1-3", "fleet_agent_policy", [
+        dict(POLICY, space_ids=["default"]), dict(POLICY, space_ids=["ops", "default"]),
+        dict(POLICY, space_ids=["default", "ops"])]),
+    ("advanced_monitoring_options (schema.go: pprof_enabled, http, diagnostics)",
+     "fleet_agent_policy", [
+         dict(POLICY, monitoring_pprof_enabled=True,
+              monitoring_http={"enabled": True, "host": "localhost", "port": 6791,
+                               "buffer": {"enabled": False}},
+              monitoring_diagnostics={"limit": {"interval": "1m", "burst": 10},
+                                      "uploader": {"max_retries": 3, "init_dur": "1s",
+                                                   "max_dur": "1m"}})]),
+    ("TestAccResourceExceptionList/create+update", "exception_list", [
+        dict(LIST, tags=["test"]), dict(LIST, description="Updated description",
+                                        tags=["test", "updated"])]),
+    ("TestAccResourceExceptionList/with_optional (list os_types)", "exception_list", [
+        dict(LIST, os_types=["linux", "windows"], tags=["test"])]),
+    ("TestAccResourceExceptionList_EmptyTags/empty_tags", "exception_list", [
+        dict(LIST, tags=[])]),
+    ("TestAccResourceExceptionListWithSpace/create", "exception_list", [
+        dict(LIST, space_id="ops", tags=["test"])]),
+    ("TestAccResourceExceptionListAgnostic/agnostic_create", "exception_list", [
+        dict(LIST, namespace_type="agnostic", items=[item(tags=["test", "agnostic"])])]),
+    ("TestAccResourceExceptionItem/create+update", "exception_list", [
+        dict(LIST, items=[item()]),
+        dict(LIST, items=[item(entries=[dict(PROCESS, value="test-process-updated")])])]),
+    ("TestAccResourceExceptionItemEntryType_Nested/nested_multiple", "exception_list", [
+        dict(LIST, items=[item(tags=["test", "nested", "multiple"], entries=[
+            {"type": "nested", "field": "parent.field", "entries": [
+                {"type": "match", "field": "nested.field", "operator": "included",
+                 "value": "nested-value"}]},
+            {"type": "nested", "field": "process.parent", "entries": [
+                {"type": "match", "field": "process.parent.name", "operator": "included",
+                 "value": "parent-process"}]},
+            {"type": "nested", "field": "file.attributes", "entries": [
+                {"type": "exists", "field": "file.attributes.hidden",
+                 "operator": "included"}]}])])]),
+    ("TestAccResourceExceptionItemEntryType_MatchAny/Wildcard/Exists", "exception_list", [
+        dict(LIST, items=[
+            item("any", entries=[{"type": "match_any", "field": "process.name",
+                                  "operator": "included", "value": ["a", "b"]}]),
+            item("wild", entries=[{"type": "wildcard", "field": "file.path",
+                                   "operator": "included", "value": "/tmp/*"}]),
+            item("exists", entries=[{"type": "exists", "field": "process.name",
+                                     "operator": "excluded"}])])]),
+    ("TestAccResourceExceptionItemWithSpace/create+update", "exception_list", [
+        dict(LIST, space_id="ops", items=[item(os_types=["linux"])]),
+        dict(LIST, space_id="ops", items=[item(os_types=["linux", "windows"],
+                                               description="updated")])]),
+]
 
 
-def test_provider_custom_threshold_rule_converges(kibana, run):
-    # TestAccResourceAlertingRuleCustomThreshold/create/main.tf
-    task = dict(
-        name="tf-custom-threshold", rule_type_id="observability.rules.custom_threshold",
-        consumer="logs", enabled=False, schedule="1m", notify_when="onActiveAlert", params={
-            "criteria": [{"comparator": ">", "metrics": [{"name": "A", "aggType": "count"}],
-                          "threshold": [1], "timeSize": 5, "timeUnit": "m"}],
-            "searchConfiguration": {"index": "logs-*",
-                                    "query": {"language": "kuery", "query": ""}}})
-    first = run("kibana_rule", **task)
-    assert first["changed"] and not first.failed, first.get("msg")
-    kibana.clear_log()
-    second = run("kibana_rule", **task)
-    assert not second["changed"] and not second.failed, second.get("msg")
-    assert kibana.writes() == []
+@pytest.mark.parametrize("name, module, steps", CONFIGS, ids=[c[0] for c in CONFIGS])
+def test_terraform_acceptance_config_converges(kibana, run, name, module, steps):
+    for number, task in enumerate(steps, 1):
+        applied = run(module, **task)
+        assert not applied.failed, (number, applied.get("msg"))
+        if number == 1:
+            assert applied["changed"]
+        kibana.clear_log()
+        again = run(module, **task)
+        assert not again.failed and not again["changed"], (number, again.get("diff"))
+        assert kibana.writes() == [], number
