@@ -17,7 +17,6 @@ import re
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
-from ansible.module_utils.six import integer_types, string_types
 
 from ansible_collections.stackops.kibana.plugins.module_utils._arguments import INT_MAX
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import drop_none, overlay
@@ -32,6 +31,11 @@ from ansible_collections.stackops.kibana.plugins.module_utils._fleet_agent_polic
     find_by_name as find_agent_policies,
     package_attached,
 )
+
+# Python 3 only (module code targets 3.8+): the standard library's types, not
+# ansible.module_utils.six, which ansible-core 2.21's sanity test refuses.
+integer_types = (int,)
+string_types = (str,)
 
 PACKS_PATH = "/api/osquery/packs"
 STATUS_PATH = "/api/status"
