@@ -2,6 +2,9 @@
 (x-pack/platform/plugins/shared/osquery/server/routes/pack/find_pack_route.ts: a
 simple_query_string on name and description), every pack paged through where it does not."""
 
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
 from tests.harness import put_collection_on_path
 
 put_collection_on_path()
