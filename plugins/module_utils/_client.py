@@ -227,6 +227,7 @@ class KibanaClient(object):
             data = json.dumps(body)
         deadline = time.monotonic() + self.retry_budget
         attempt = 0
+        sent_before = False  # an earlier try may have reached Kibana
         while True:
             attempt += 1
             with self._lock:
@@ -244,6 +245,7 @@ class KibanaClient(object):
                 wait = self._wait(attempt, None, deadline) if retryable else None
                 if wait is None:
                     raise error
+                sent_before = sent_before or error.maybe_sent
                 time.sleep(wait)
                 continue
             status = response.status_code
@@ -254,6 +256,8 @@ class KibanaClient(object):
                     response.close()
                     time.sleep(wait)
                     continue
+            if method == "DELETE" and sent_before and status == 404:
+                absent_ok = True  # Kibana's 404: the earlier try whose answer was lost did it
             return self._parse(method, path, response, absent_ok, _as_tuple(expect), tuple(keys),
                                allowed_keys)
 

@@ -20,6 +20,7 @@ from ansible_collections.stackops.kibana.plugins.module_utils._connection import
     SPACE_ARGSPEC,
     auth_from_environment,
     client_from_params,
+    url_secrets,
 )
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import ensure
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import KibanaError
@@ -37,16 +38,39 @@ def argument_spec(options, space=True, state=True):
     return spec
 
 
+class KibanaModule(AnsibleModule):
+    """AnsibleModule whose every output (the result, the message, `invocation` at -vvv) masks
+    a password written inside kibana_url (refused, but shown in `invocation` otherwise) and
+    the encoded forms of the credentials the client holds (`extra_secrets`)."""
+
+    extra_secrets = ()
+
+    def _mask_secrets(self):
+        self.no_log_values.update(url_secrets((self.params or {}).get("kibana_url")))
+        self.no_log_values.update(self.extra_secrets)
+
+    def exit_json(self, **kwargs):
+        self._mask_secrets()
+        super(KibanaModule, self).exit_json(**kwargs)
+
+    def fail_json(self, msg, **kwargs):
+        self._mask_secrets()
+        super(KibanaModule, self).fail_json(msg, **kwargs)
+
+
 def run(options, work, space=True, state=True, **module_kwargs):
     """Build the module, then `work(client, params, check_mode, diff_mode)` -> result."""
-    module = AnsibleModule(argument_spec=argument_spec(options, space, state),
-                           supports_check_mode=True, **module_kwargs)
+    module = KibanaModule(argument_spec=argument_spec(options, space, state),
+                          supports_check_mode=True, **module_kwargs)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     for secret in auth_from_environment(module.params):
         module.no_log_values.add(secret)
     try:
         client = client_from_params(module.params)
+        module.extra_secrets = client.secret_values
+        for warning in client.warnings:
+            module.warn(warning)
         result = work(client, module.params, module.check_mode, module._diff)
     except KibanaError as err:
         module.fail_json(msg=err.message, **err.details)
