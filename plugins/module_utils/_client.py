@@ -48,7 +48,8 @@ MAX_RETRY_AFTER = 10.0
 
 
 class Empty(object):
-    """`expect` marker: an answer without a body (HTTP 204, or 200 with nothing)."""
+    """`expect` marker: an answer without a body. Alone, it means Kibana's HTTP 204 No Content:
+    an empty 200 (what a broken proxy sends) does not confirm the write."""
 
 
 #: what a call accepts when it does not say: a JSON object or list
@@ -132,7 +133,7 @@ def _wanted(expect, keys):
     words = []
     for kind in expect:
         if kind is Empty:
-            words.append("no body")
+            words.append("no body (HTTP 204)" if expect == (Empty,) else "no body")
         elif kind is dict:
             words.append("a JSON object" + (" with %s" % ", ".join(keys) if keys else ""))
         elif kind is list:
@@ -325,7 +326,8 @@ class KibanaClient(object):
             raise KibanaAnswerError(method, path, status, self._redact(
                 "a status Kibana's API does not answer" + (" (Location: %s)" % location
                                                            if location else "")), "2xx")
-        if not _fits(body, expect, keys, allowed_keys):
+        if not _fits(body, expect, keys, allowed_keys) or (
+                expect == (Empty,) and status != 204):
             raise KibanaAnswerError(method, path, status, _shape(body), _wanted(expect, keys))
         return None if body is Empty else body
 
