@@ -88,18 +88,20 @@ def kibana_message(body, text):
     return text[:300] if text else "(empty body)"
 
 
-def secret_forms(value):
+def secret_forms(value, decode=True):
     """Every form in which `value` may come back in an answer or an error: raw, JSON-escaped,
     URL-encoded and base64 (unpadded too), and, for an API key in its encoded form, the decoded
-    `id:key` and its two parts."""
+    `id:key` and its two parts (each in all those forms)."""
     if not isinstance(value, str) or not value:
         return set()
     forms = set([value, json.dumps(value)[1:-1], quote(value, safe=""), quote_plus(value),
                  quote(value), _b64(value), _b64(value).rstrip("=")])
-    decoded = _b64decode(value)
+    decoded = _b64decode(value) if decode else None
     if decoded and ":" in decoded:
-        forms.update(secret_forms(decoded))
-        forms.update(part for part in decoded.split(":", 1) if len(part) >= 4)
+        forms.update(secret_forms(decoded, decode=False))
+        for part in decoded.split(":", 1):
+            if len(part) >= 4:
+                forms.update(secret_forms(part, decode=False))
     return set(form for form in forms if form)
 
 
