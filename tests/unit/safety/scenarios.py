@@ -54,7 +54,7 @@ MODULES = dict((m.name, m) for m in (
     Module("kibana_rule",
            {"name": "fm-rule", "rule_type_id": ".index-threshold", "consumer": "alerts",
             "schedule": "1m", "tags": ["a"], "params": INDEX_PARAMS},
-           {"tags": ["b"], "schedule": "2m"}, ("name",),
+           {"tags": ["b"], "schedule": "2m", "enabled": False}, ("name",),
            lambda k: _names(k, "/api/alerting/rules/_find", "data",
                             {"per_page": 100}).count("fm-rule")),
     Module("fleet_agent_policy",
