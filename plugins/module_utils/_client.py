@@ -89,13 +89,17 @@ def kibana_message(body, text):
 
 
 def secret_forms(value, decode=True):
-    """Every form in which `value` may come back in an answer or an error: raw, JSON-escaped,
-    URL-encoded and base64 (unpadded too), and, for an API key in its encoded form, the decoded
-    `id:key` and its two parts (each in all those forms)."""
+    """Every form in which `value` may come back in an answer or an error: raw, JSON-escaped
+    (once or twice, with or without \\u escapes), URL-encoded and base64 (unpadded too), and,
+    for an API key in its encoded form, the decoded `id:key` and its two parts (each in all
+    those forms)."""
     if not isinstance(value, str) or not value:
         return set()
-    forms = set([value, json.dumps(value)[1:-1], quote(value, safe=""), quote_plus(value),
-                 quote(value), _b64(value), _b64(value).rstrip("=")])
+    escaped = json.dumps(value)[1:-1]
+    forms = set([value, escaped, json.dumps(value, ensure_ascii=False)[1:-1],
+                 json.dumps(escaped)[1:-1],  # a JSON text quoted inside a message
+                 quote(value, safe=""), quote_plus(value), quote(value), _b64(value),
+                 _b64(value).rstrip("=")])
     decoded = _b64decode(value) if decode else None
     if decoded and ":" in decoded:
         forms.update(secret_forms(decoded, decode=False))
