@@ -1,8 +1,17 @@
 # -*- coding: utf-8 -*-
 # Copyright: stackops.kibana contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The thin AnsibleModule layer: merge the option specs once, build the client, run the
-engine or an info query, and turn every error into a clean fail_json."""
+"""A module declared once: its argument spec, its AnsibleModule keyword arguments and its work
+function are one `ModuleSpec`, which both the module's main() and the controller-side action
+plugin (plugins/plugin_utils/_module_action.py) run. Every module file reads
+
+    SPEC = resource_spec(ConnectorResource, CONNECTOR_OPTIONS, **CONNECTOR_MODULE_KWARGS)
+
+    def main():
+        SPEC.main()
+
+The work itself (`ModuleSpec.execute`) knows nothing of AnsibleModule: validated parameters in,
+a result or the keyword arguments of a failure out."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -11,6 +20,10 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
+from ansible_collections.stackops.kibana.plugins.module_utils._arguments import (
+    check_values,
+    shape_errors,
+)
 from ansible_collections.stackops.kibana.plugins.module_utils._client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
@@ -28,6 +41,49 @@ from ansible_collections.stackops.kibana.plugins.module_utils._errors import Kib
 STATE_ARGSPEC = dict(state=dict(type="str", default="present", choices=["present", "absent"]))
 
 
+def _secret_leaves(value):
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _secret_leaves(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _secret_leaves(v)]
+    return ["%s" % value] if value not in (None, "") else []
+
+
+def shape_failure(spec, params, no_log_values):
+    """The message for wrong-shaped dict options (shape_errors), checked before ansible-core's
+    own validation can fail on them without naming the option; None when there are none.
+    Validation has not run yet: the no_log options' values are added to `no_log_values`."""
+    errors = shape_errors(spec, params)
+    if not errors:
+        return None
+    for name, option in spec.items():
+        if option.get("no_log"):
+            no_log_values.update(_secret_leaves(params.get(name)))
+    return "; ".join(errors)
+
+
+class CheckedModule(AnsibleModule):
+    """AnsibleModule that refuses wrong-shaped dict options (shape_failure) first, and whose
+    every output (the result, the message, `invocation` at -vvv) masks a password written
+    inside kibana_url (refused, but shown in `invocation` otherwise)."""
+
+    def exit_json(self, **kwargs):
+        self.no_log_values.update(url_secrets((self.params or {}).get("kibana_url")))
+        super(CheckedModule, self).exit_json(**kwargs)
+
+    def fail_json(self, msg, **kwargs):
+        self.no_log_values.update(url_secrets((self.params or {}).get("kibana_url")))
+        super(CheckedModule, self).fail_json(msg, **kwargs)
+
+    def _set_internal_properties(self, argument_spec=None, module_parameters=None):
+        super(CheckedModule, self)._set_internal_properties(argument_spec, module_parameters)
+        if argument_spec is not None or module_parameters is not None:
+            return
+        msg = shape_failure(self.argument_spec, self.params, self.no_log_values)
+        if msg:
+            self.fail_json(msg=msg)
+
+
 def argument_spec(options, space=True, state=True):
     spec = dict(CONNECTION_ARGSPEC)
     if space:
@@ -38,63 +94,79 @@ def argument_spec(options, space=True, state=True):
     return spec
 
 
-class KibanaModule(AnsibleModule):
-    """AnsibleModule whose every output (the result, the message, `invocation` at -vvv) masks
-    a password written inside kibana_url (refused, but shown in `invocation` otherwise) and
-    the encoded forms of the credentials the client holds (`extra_secrets`)."""
+class ModuleSpec(object):
+    """One module: `argument_spec`, `module_kwargs` (required_one_of, mutually_exclusive, ...)
+    and `work(client, params, check_mode, diff_mode) -> result`."""
 
-    extra_secrets = ()
+    def __init__(self, options, work, space=True, state=True, **module_kwargs):
+        self.argument_spec = argument_spec(options, space, state)
+        self.module_kwargs = module_kwargs
+        self.work = work
 
-    def _mask_secrets(self):
-        self.no_log_values.update(url_secrets((self.params or {}).get("kibana_url")))
-        self.no_log_values.update(self.extra_secrets)
+    def execute(self, params, check_mode, diff_mode, no_log_values):
+        """Run the work on validated `params` (auth taken from the environment when the task
+        sets none; its secrets are added to `no_log_values`). Returns (result, failure): the
+        result dict (its `warnings` included), or the keyword arguments of fail_json."""
+        if not HAS_REQUESTS:
+            return None, dict(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+        no_log_values.update(auth_from_environment(params))
+        no_log_values.update(url_secrets(params.get("kibana_url")))
+        try:
+            check_values(params)
+            client = client_from_params(params)
+            # every encoded form of the credentials (base64 of user:password, the decoded API
+            # key, ...), masked wherever they would show, as no_log values are
+            no_log_values.update(client.secret_values)
+            result = self.work(client, params, check_mode, diff_mode)
+            if client.warnings:
+                result["warnings"] = client.warnings + list(result.get("warnings") or [])
+            return result, None
+        except KibanaError as err:
+            return None, dict(msg=err.message, **err.details)
+        except Exception as err:  # pylint: disable=broad-exception-caught
+            # a bug of ours, or an answer Kibana's contract does not allow: a message, not a
+            # traceback (which -vvv still shows)
+            return None, dict(msg="unexpected error (%s): %s" % (type(err).__name__, err),
+                              exception=traceback.format_exc())
 
-    def exit_json(self, **kwargs):
-        self._mask_secrets()
-        super(KibanaModule, self).exit_json(**kwargs)
-
-    def fail_json(self, msg, **kwargs):
-        self._mask_secrets()
-        super(KibanaModule, self).fail_json(msg, **kwargs)
-
-
-def run(options, work, space=True, state=True, **module_kwargs):
-    """Build the module, then `work(client, params, check_mode, diff_mode)` -> result."""
-    module = KibanaModule(argument_spec=argument_spec(options, space, state),
-                          supports_check_mode=True, **module_kwargs)
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-    for secret in auth_from_environment(module.params):
-        module.no_log_values.add(secret)
-    try:
-        client = client_from_params(module.params)
-        module.extra_secrets = client.secret_values
-        for warning in client.warnings:
+    def main(self):
+        """The module's entry point: (Checked)AnsibleModule validates, runs `execute`, exits."""
+        module = CheckedModule(argument_spec=self.argument_spec, supports_check_mode=True,
+                               **self.module_kwargs)
+        result, failure = self.execute(module.params, module.check_mode, module._diff,
+                                       module.no_log_values)
+        if failure is not None:
+            module.fail_json(**failure)
+        for warning in result.pop("warnings", []):
             module.warn(warning)
-        result = work(client, module.params, module.check_mode, module._diff)
-    except KibanaError as err:
-        module.fail_json(msg=err.message, **err.details)
-    except Exception as err:  # pylint: disable=broad-exception-caught
-        # a bug of ours, or an answer Kibana's contract does not allow: a message, not a
-        # traceback (which -vvv still shows)
-        module.fail_json(msg="unexpected error (%s): %s" % (type(err).__name__, err),
-                         exception=traceback.format_exc())
-    for warning in result.pop("warnings", []):
-        module.warn(warning)
-    module.exit_json(**result)
+        module.exit_json(**result)
 
 
-def run_resource(resource_class, options, **module_kwargs):
+def resource_spec(resource_class, options, **module_kwargs):
     """A resource module: state present/absent through the engine."""
     def work(client, params, check_mode, diff_mode):
         return ensure(resource_class(client, params), params["state"], check_mode, diff_mode)
-    run(options, work, **module_kwargs)
+    return ModuleSpec(options, work, **module_kwargs)
 
 
-def run_info(query, options, **module_kwargs):
+def info_spec(query, options, **module_kwargs):
     """An _info module: `query(client, params)` -> result dict; never changes anything."""
     def work(client, params, check_mode, diff_mode):
         result = query(client, params)
         result["changed"] = False
         return result
-    run(options, work, state=False, **module_kwargs)
+    return ModuleSpec(options, work, state=False, **module_kwargs)
+
+
+# The forms of before ModuleSpec, kept for modules written against them.
+def run(options, work, space=True, state=True, **module_kwargs):
+    """Build the module, then `work(client, params, check_mode, diff_mode)` -> result."""
+    ModuleSpec(options, work, space, state, **module_kwargs).main()
+
+
+def run_resource(resource_class, options, **module_kwargs):
+    resource_spec(resource_class, options, **module_kwargs).main()
+
+
+def run_info(query, options, **module_kwargs):
+    info_spec(query, options, **module_kwargs).main()

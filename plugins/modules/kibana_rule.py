@@ -474,11 +474,14 @@ from ansible_collections.stackops.kibana.plugins.module_utils._alerting_rules im
     RULE_OPTIONS,
     RuleResource,
 )
-from ansible_collections.stackops.kibana.plugins.module_utils._module import run_resource
+from ansible_collections.stackops.kibana.plugins.module_utils._module import resource_spec
+
+
+SPEC = resource_spec(RuleResource, RULE_OPTIONS, **RULE_MODULE_KWARGS)
 
 
 def main():
-    run_resource(RuleResource, RULE_OPTIONS, **RULE_MODULE_KWARGS)
+    SPEC.main()
 
 
 if __name__ == "__main__":
