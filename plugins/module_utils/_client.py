@@ -176,7 +176,13 @@ class KibanaClient(object):
         self.backoff_factor = backoff_factor
         self.secret_values = set()
         self.add_secrets(secret_values)
-        self.add_secrets([authorization.partition(" ")[2]])
+        scheme, _sep, token = authorization.partition(" ")
+        if scheme == "Basic":
+            # base64 of user:password and the decoded pair, never the user name alone
+            self.secret_values.update(secret_forms(token, decode=False))
+            self.secret_values.update(secret_forms(_b64decode(token), decode=False))
+        else:
+            self.add_secrets([token])
         self.warnings = []
         self.session = requests.Session()
         # Credentials come from the task only: no ~/.netrc (requests would let it replace the

@@ -258,7 +258,7 @@ def test_mutual_tls_with_the_modules(mtls_kibana, pki):
 
 @pytest.mark.parametrize("status", [429, 503])
 def test_a_post_kibana_did_not_process_is_retried_after_retry_after(kibana, conn, status):
-    kibana.fault(method="POST", path="^/api/actions/connector$", status=status,
+    kibana.fault(method="POST", path="^/api/actions/connector(/[^/]+)?$", status=status,
                  headers={"Retry-After": "1"})
     started = time.monotonic()
     result = run_module(CONNECTOR.name, CONNECTOR.task(conn))
@@ -269,7 +269,7 @@ def test_a_post_kibana_did_not_process_is_retried_after_retry_after(kibana, conn
 
 
 def test_a_post_retry_after_beyond_the_budget_is_not_waited_for(kibana, conn):
-    kibana.fault(method="POST", path="^/api/actions/connector$", status=503, count=10,
+    kibana.fault(method="POST", path="^/api/actions/connector(/[^/]+)?$", status=503, count=10,
                  headers={"Retry-After": "3600"})
     started = time.monotonic()
     result = run_module(CONNECTOR.name, CONNECTOR.task(conn, request_timeout=1))
@@ -293,7 +293,7 @@ def test_a_read_time_out_of_an_idempotent_request_is_retried(kibana, conn, metho
 
 
 def test_a_post_time_out_is_never_sent_again_blindly(kibana, conn):
-    kibana.fault(method="POST", path="^/api/actions/connector$", kind="late", delay_ms=1500)
+    kibana.fault(method="POST", path="^/api/actions/connector(/[^/]+)?$", kind="late", delay_ms=1500)
     result = run_module(CONNECTOR.name, CONNECTOR.task(conn, request_timeout=0.5))
     assert not result.failed and result["changed"]
     assert [e["method"] for e in kibana.requests()].count("POST") == 1  # looked up, found
@@ -308,7 +308,7 @@ def test_the_client_is_safe_for_concurrent_use(kibana):
     adapter = client.session.get_adapter(kibana.url)
     retries_before = adapter.max_retries
     # at most `retries` (3) refusals of each kind: no single call can run out of retries
-    kibana.fault(method="POST", path="^/api/actions/connector$", status=503, count=3)
+    kibana.fault(method="POST", path="^/api/actions/connector(/[^/]+)?$", status=503, count=3)
     kibana.fault(method="GET", path="^/api/actions/connector/", status=429, count=3,
                  headers={"Retry-After": "0"})
 
@@ -326,3 +326,9 @@ def test_the_client_is_safe_for_concurrent_use(kibana):
     assert adapter.max_retries is retries_before and adapter.max_retries.total == 0
     assert client.request_count == 24 + 6  # 24 answered, 6 retried
     assert client.retry_budget == 2 * client.timeout  # unchanged by the calls
+
+
+def test_the_user_name_is_not_a_secret(kibana, conn):
+    """Only the password and the encoded pair are masked: Kibana's created_by stays readable."""
+    result = run_module("kibana_rule", MODULES["kibana_rule"].task(conn))
+    assert result["rule"]["created_by"] == "elastic"

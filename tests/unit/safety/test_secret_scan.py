@@ -135,7 +135,7 @@ def test_no_secret_in_any_output_or_request_log(kibana, tmp_path):
     assert "failed=0" in outputs[0], outputs[0][-3000:]
     # each echo quotes the credentials the task uses (a module can only hide what it knows)
     api_key = [API_KEY, KEY_ID + ":" + KEY_SECRET, KEY_SECRET]
-    echo(kibana, "POST", "^/api/actions/connector$", api_key + CONNECTOR_SECRETS)
+    echo(kibana, "POST", "^/api/actions/connector(/[^/]+)?$", api_key + CONNECTOR_SECRETS)
     echo(kibana, "PUT", "^/api/actions/connector/", api_key + CONNECTOR_SECRETS, status=500)
     echo(kibana, "GET", "^/api/alerting/rules/_find$", api_key)
     kibana.fault(method="GET", path="^/api/fleet/agent_policies$", kind="html")
