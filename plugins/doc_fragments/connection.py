@@ -84,7 +84,7 @@ options:
         that happened before anything was sent, and after HTTP 429 and 503 (Kibana did not
         process the request), honouring C(Retry-After) up to 10 seconds. Idempotent requests
         (GET, PUT, DELETE) are also retried after a read time-out, a dropped connection and HTTP
-        502 and 504. A create (POST) whose answer is lost is never sent again blindly: the module
+        502 and 504. A create (POST) whose answer is lost is never sent again blindly; the module
         looks the object up first. TLS certificate errors are not retried.
       - No retry starts later than twice this value after the first try, so one call lasts at
         most about three times this value.
