@@ -212,7 +212,9 @@ def test_the_ca_bundle_variables_are_honoured_when_ca_path_is_unset(tls_kibana, 
 
 
 def test_a_missing_ca_bundle_from_the_environment_is_named(tls_kibana, tmp_path):
-    with environ(**dict(NO_CA_ENV, SSL_CERT_FILE=str(tmp_path / "gone.pem"))):
+    variables = dict(NO_CA_ENV)
+    variables["SSL_CERT_FILE"] = str(tmp_path / "gone.pem")
+    with environ(**variables):
         result = run_module(CONNECTOR.name, tls_task(tls_kibana.url))
     assert result.failed and result["msg"] == "SSL_CERT_FILE: %s does not exist" % (
         tmp_path / "gone.pem")
