@@ -17,10 +17,13 @@ import re
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
-from ansible.module_utils.six import integer_types, string_types
 
 from ansible_collections.stackops.kibana.plugins.module_utils._arguments import INT_MAX
-from ansible_collections.stackops.kibana.plugins.module_utils._compare import drop_none, overlay
+from ansible_collections.stackops.kibana.plugins.module_utils._compare import (
+    drop_none,
+    extra_keys,
+    overlay,
+)
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource, Step, only_named
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
     KibanaApiError,
@@ -32,6 +35,11 @@ from ansible_collections.stackops.kibana.plugins.module_utils._fleet_agent_polic
     find_by_name as find_agent_policies,
     package_attached,
 )
+
+# Python 3 only (module code targets 3.8+): the standard library's types, not
+# ansible.module_utils.six, which ansible-core 2.21's sanity test refuses.
+integer_types = (int,)
+string_types = (str,)
 
 PACKS_PATH = "/api/osquery/packs"
 STATUS_PATH = "/api/status"
@@ -719,15 +727,14 @@ class OsqueryPackResource(Resource):
         # is a difference too (an update replaces them).
         if desired.get("queries") is not None:
             stored = view.get("queries") or {}
-            found.extend("queries.%s" % key for key in stored if key not in desired["queries"])
+            found.extend(extra_keys("queries", stored, desired["queries"]))
             for key, query in desired["queries"].items():
                 if query.get("ecs_mapping") is not None:
-                    held = (stored.get(key) or {}).get("ecs_mapping") or {}
-                    found.extend("queries.%s.ecs_mapping.%s" % (key, field) for field in held
-                                 if field not in query["ecs_mapping"])
+                    found.extend(extra_keys("queries.%s.ecs_mapping" % key,
+                                            (stored.get(key) or {}).get("ecs_mapping"),
+                                            query["ecs_mapping"]))
         if desired.get("shards") is not None:
-            found.extend("shards.%s" % key for key in view.get("shards") or {}
-                         if key not in desired["shards"])
+            found.extend(extra_keys("shards", view.get("shards"), desired["shards"]))
         return sorted(set(found))
 
     def read_only_reason(self, current):

@@ -10,7 +10,7 @@ DOCUMENTATION = r'''
 ---
 module: exception_list
 short_description: Manage Kibana security exception lists with all their items
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Create, update and delete a security exception list (C(/api/exception_lists)) and converge
     the items declared in the same task, in a space or across every space.

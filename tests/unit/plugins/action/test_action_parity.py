@@ -4,6 +4,9 @@ controller) and once on the module path (stackops_kibana_execution=module), agai
 emulator each time; every task result must be the same apart from timings and the ids Kibana
 generates, and no secret may reach the -vvv output of either."""
 
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
 import json
 import os
 import pathlib
