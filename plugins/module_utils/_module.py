@@ -33,6 +33,7 @@ from ansible_collections.stackops.kibana.plugins.module_utils._connection import
     SPACE_ARGSPEC,
     auth_from_environment,
     client_from_params,
+    url_secrets,
 )
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import ensure
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import KibanaError
@@ -62,7 +63,17 @@ def shape_failure(spec, params, no_log_values):
 
 
 class CheckedModule(AnsibleModule):
-    """AnsibleModule that refuses wrong-shaped dict options (shape_failure) first."""
+    """AnsibleModule that refuses wrong-shaped dict options (shape_failure) first, and whose
+    every output (the result, the message, `invocation` at -vvv) masks a password written
+    inside kibana_url (refused, but shown in `invocation` otherwise)."""
+
+    def exit_json(self, **kwargs):
+        self.no_log_values.update(url_secrets((self.params or {}).get("kibana_url")))
+        super(CheckedModule, self).exit_json(**kwargs)
+
+    def fail_json(self, msg, **kwargs):
+        self.no_log_values.update(url_secrets((self.params or {}).get("kibana_url")))
+        super(CheckedModule, self).fail_json(msg, **kwargs)
 
     def _set_internal_properties(self, argument_spec=None, module_parameters=None):
         super(CheckedModule, self)._set_internal_properties(argument_spec, module_parameters)
@@ -112,10 +123,17 @@ class ModuleSpec(object):
         if not HAS_REQUESTS:
             return None, dict(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         no_log_values.update(auth_from_environment(params))
+        no_log_values.update(url_secrets(params.get("kibana_url")))
         try:
             check_values(params)
             client = client_from_params(params)
-            return self.work(client, params, check_mode, diff_mode), None
+            # every encoded form of the credentials (base64 of user:password, the decoded API
+            # key, ...), masked wherever they would show, as no_log values are
+            no_log_values.update(client.secret_values)
+            result = self.work(client, params, check_mode, diff_mode)
+            if client.warnings:
+                result["warnings"] = client.warnings + list(result.get("warnings") or [])
+            return result, None
         except KibanaError as err:
             return None, dict(msg=err.message, **err.details)
         except Exception as err:  # pylint: disable=broad-exception-caught
