@@ -249,6 +249,9 @@ def test_find_searches_params_and_action_params(kibana):
     found = kibana.api("GET", FIND + "?search=deeplyNestedUniqueValue"
                        "&search_fields=actions.params").json()
     assert [r["id"] for r in found["data"]] == [made["id"]]
+    found = kibana.api("GET", FIND + "?search=deeplyNestedUniqueValue"
+                       "&search_fields=actions.params.documents.message").json()
+    assert [r["id"] for r in found["data"]] == [made["id"]]
     item = found["data"][0]
     assert item["actions"][0]["connector_type_id"] == ".index"
     assert item["actions"][0]["uuid"] and "artifacts" not in item
