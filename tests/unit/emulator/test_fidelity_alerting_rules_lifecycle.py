@@ -276,3 +276,26 @@ def test_unsnooze(kibana):
     got = internal_get(kibana, rule["id"]).json()
     assert got["is_snoozed_until"] is None and got["snooze_schedule"] == []
     assert got["mute_all"] is False
+
+
+# L19 security_and_spaces/group2/tests/alerting/update.ts: the body is validated before the
+# rule is looked up (PUT /rule/1 on no rule): an empty body, a create-only key, a bad interval;
+# known keys are reported before unknown ones.
+@pytest.mark.parametrize("sent,message", [
+    ({}, "[request body.name]: expected value of type [string] but got [undefined]"),
+    (dict(UPDATE, params={}, rule_type_id="x"),
+     "[request body.rule_type_id]: definition for this key is missing"),
+    (dict(UPDATE, params={}, rule_type_id="x", schedule={"interval": "10x"}),
+     "[request body.schedule.interval]: string is not a valid duration: 10x"),
+])
+def test_update_body_is_checked_before_the_lookup(kibana, sent, message):
+    resp = kibana.api("PUT", f"{RULE}/1", sent)
+    assert resp.json() == {"statusCode": 400, "error": "Bad Request", "message": message}
+
+
+# L20 security_and_spaces/group2/tests/alerting/update.ts "alertTypeConfig isn't valid": the
+# rule type's params validation on update is a 400 `params invalid: ...`.
+def test_update_params_are_validated_by_the_rule_type(kibana):
+    rule = create(kibana)
+    message = error(update(kibana, rule["id"], params={}), 400)
+    assert message.startswith("params invalid: ")
