@@ -678,7 +678,7 @@ def attribute(path):
     # actions.params is a flattened field too: searched whole or by a nested key
     # (group1/find.ts "should search by actions.params" and "... actions.params.message").
     if path == "actions.params":
-        return "keyword", lambda r: [v for a in r["actions"] for _, v in _leaves(a["params"])]
+        return "keyword", lambda r: [leaf[1] for a in r["actions"] for leaf in _leaves(a["params"])]
     if path.startswith("actions.params."):
         key = path[len("actions.params."):]
         return "keyword", lambda r: [v for a in r["actions"] for k, v in _leaves(a["params"])
@@ -931,6 +931,13 @@ def search_predicate(query, fields, operator):
             return True
         return all(positive) if operator == "AND" else any(positive)
     return predicate
+
+
+def _params_sort_key(getter):
+    """Sort key of a params.<key> field: its values as text (a flattened field is keyword)."""
+    def key(rule):
+        return [str(v) for v in getter(rule)]
+    return key
 
 
 SORT_KEYS = {
@@ -1461,8 +1468,7 @@ class AlertingRules(Family):
         sort_field = query.get("sort_field")
         sort_key = SORT_KEYS.get(SNAKE.get(sort_field, sort_field)) if sort_field else None
         if sort_field and sort_field.startswith("params."):  # params is a flattened field
-            getter = attribute(sort_field)[1]
-            sort_key = lambda r: [str(v) for v in getter(r)]  # noqa: E731
+            sort_key = _params_sort_key(attribute(sort_field)[1])
         if sort_key:  # unmapped sort fields leave the order alone (ES unmapped_type)
             rules = sorted(rules, key=sort_key, reverse=sort_order == "desc")
 
