@@ -23,6 +23,7 @@ from ansible_collections.stackops.kibana.plugins.module_utils._connection import
 )
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import ensure
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import KibanaError
+from ansible_collections.stackops.kibana.plugins.module_utils._sets import converge, set_options
 
 STATE_ARGSPEC = dict(state=dict(type="str", default="present", choices=["present", "absent"]))
 
@@ -65,6 +66,14 @@ def run_resource(resource_class, options, **module_kwargs):
     def work(client, params, check_mode, diff_mode):
         return ensure(resource_class(client, params), params["state"], check_mode, diff_mode)
     run(options, work, **module_kwargs)
+
+
+def run_set(resource_class, options, module_kwargs=None, scope_tags=False):
+    """A set module: a `config` list of the single-object module's options, state merged,
+    replaced, overridden, deleted or gathered (_sets.py)."""
+    def work(client, params, check_mode, diff_mode):
+        return converge(resource_class, options, client, params, check_mode, diff_mode)
+    run(set_options(options, module_kwargs, scope_tags), work, state=False)
 
 
 def run_info(query, options, **module_kwargs):
