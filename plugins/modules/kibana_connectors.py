@@ -19,11 +19,11 @@ description:
   - One read of the space's connectors serves every element; only the connectors that differ are
     written, several at a time. Every failure is reported with the element it concerns, and the
     other connectors are still converged (listed in RV(results) and RV(deleted)).
-  - Comparison, validation and safety are those of M(stackops.kibana.kibana_connector): a set task
+  - Comparison, validation and safety are those of M(stackops.kibana.kibana_connector), so a set task
     and single-object tasks converge the same connectors to the same state.
   - Preconfigured (C(kibana.yml)) and system connectors are never changed or deleted; with
     O(state=overridden) they are left alone and listed in RV(kept).
-  - Secrets are write-only in Kibana: V(replaced) cannot compare them either (see
+  - Secrets are write-only in Kibana, so V(replaced) cannot compare them either (see
     O(config[].secrets_update)), and V(gathered) never returns them.
 author:
   - stackops.kibana developers (@stackops)
