@@ -108,7 +108,7 @@ options:
     choices: [merged, replaced, overridden, deleted, gathered]
     default: merged
 notes:
-  - Rules refer to connectors by id: declare O(config[].id) to keep ids stable across Kibanas
+  - Rules refer to connectors by id, so declare O(config[].id) to keep ids stable across Kibanas
     (an export with O(state=gathered) keeps them).
 seealso:
   - module: stackops.kibana.kibana_connector
