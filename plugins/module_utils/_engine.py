@@ -251,15 +251,18 @@ class Resource(object):
 
 
 class SharedReads(object):
-    """Reads shared by the objects of one set task, made once even when objects run in
-    parallel threads."""
+    """Reads shared by the objects of one set task: each key is read once, even when the
+    objects run in parallel threads (the others wait for the first)."""
 
     def __init__(self):
         self._values = {}
+        self._locks = {}
         self._lock = threading.Lock()
 
     def get(self, key, read):
         with self._lock:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
             if key not in self._values:
                 self._values[key] = read()
             return self._values[key]
@@ -353,6 +356,7 @@ def _create(resource, desired):
     except KibanaTransportError as err:
         if not err.maybe_sent or not resource.retry_lost_create:
             raise
+        resource.all_objects = None  # a set's listing predates the create: look again
         found = resource.lookup()
         if found is None:
             return resource.create(desired)

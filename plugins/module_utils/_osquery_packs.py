@@ -28,6 +28,7 @@ from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
 )
 from ansible_collections.stackops.kibana.plugins.module_utils._fleet_agent_policies import (
     find_by_name as find_agent_policies,
+    list_policies as list_agent_policies,
     package_attached,
 )
 
@@ -426,6 +427,8 @@ class OsqueryPackResource(Resource):
     natural_key = ("name",)
     server_owned = PACK_METADATA
     unordered = ("policy_ids",)
+    #: `replaced` (set form): Kibana's defaults for what an entry leaves unset
+    replace_defaults = {"description": "", "enabled": False, "policy_ids": [], "shards": {}}
 
     def __init__(self, client, params):
         super(OsqueryPackResource, self).__init__(client, params)
@@ -543,16 +546,18 @@ class OsqueryPackResource(Resource):
         """(number, parsed tuple) of the target from /api/status, read once per task; the
         tuple is None on serverless, which always runs the newest code."""
         if self._version is None:
-            status = self.client.get(STATUS_PATH, space_id="default")
-            version = status.get("version") if isinstance(status, dict) else None
-            if not isinstance(version, dict):  # not Kibana's answer: the version is unknown
-                version = {}
-            if version.get("build_flavor") == "serverless":
-                self._version = ("serverless", None)
-            else:
-                number = "%s" % (version.get("number") or "")
-                self._version = (number, version_tuple(number))
+            self._version = self.cached("kibana_version", self._read_version)
         return self._version
+
+    def _read_version(self):
+        status = self.client.get(STATUS_PATH, space_id="default")
+        version = status.get("version") if isinstance(status, dict) else None
+        if not isinstance(version, dict):  # not Kibana's answer: the version is unknown
+            version = {}
+        if version.get("build_flavor") == "serverless":
+            return ("serverless", None)
+        number = "%s" % (version.get("number") or "")
+        return (number, version_tuple(number))
 
     def require_version(self, minimum, feature, consequence):
         number, parsed = self.kibana_version()
@@ -575,6 +580,28 @@ class OsqueryPackResource(Resource):
         if self._listing is None:
             self._listing = list_packs(self.client)[0]
         return self._listing
+
+    @classmethod
+    def list_all(cls, client):
+        return [pack_view(item) for item in list_packs(client)[0]]
+
+    def to_config(self, obj):
+        # list items carry no shards: the pack itself is read
+        full = self.read(obj["id"]) if "shards" not in obj else obj
+        if full is None:
+            raise ResourceError("osquery pack %s (%r) disappeared while it was gathered"
+                                % (obj["id"], obj.get("name")))
+        # no id: Kibana chooses the id of a new pack, so packs are declared by name
+        config = dict((k, copy.deepcopy(v)) for k, v in public_view(full).items()
+                      if k not in PACK_METADATA + ("id",))
+        if not config.get("shards"):
+            config.pop("shards", None)
+        return config
+
+    def replace(self, current):
+        super(OsqueryPackResource, self).replace(current)
+        if self.params.get("policies") is not None:
+            self.params["policy_ids"] = None  # the names declare them
 
     def find(self):
         # List items carry no shards: plan() reads the pack itself when they matter.
@@ -642,7 +669,7 @@ class OsqueryPackResource(Resource):
             if name in resolved:
                 continue
             policy = only_named(
-                find_agent_policies(self.client, name, with_agent_count=False, full=True),
+                self._policies_named(name),
                 "policies", "agent policy", "agent policies", name, space, "use policy_ids")
             if package_attached(policy, OSQUERY_PACKAGE) is False:
                 raise ResourceError(
@@ -651,6 +678,14 @@ class OsqueryPackResource(Resource):
                     % (name, policy["id"]))
             resolved[name] = policy["id"]
         return resolved
+
+    def _policies_named(self, name):
+        if self.shared is None:
+            return find_agent_policies(self.client, name, with_agent_count=False, full=True)
+        # a set task reads every agent policy once, for the names of all its packs
+        policies = self.cached("agent_policies", lambda: list_agent_policies(self.client,
+                                                                             full=True))
+        return [p for p in policies if p.get("name") == name]
 
     # ------------------------------------------------------------ compare
 
