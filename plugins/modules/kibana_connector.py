@@ -32,7 +32,12 @@ extends_documentation_fragment:
 options:
   id:
     description:
-      - The connector id. Kibana needs a UUID (v1 or v4) for a caller-chosen connector id.
+      - The connector id. A caller-chosen id must be what the Kibana version accepts. Before
+        Kibana 9.4 it must be a UUID of version 1 to 5 (or the nil UUID), in any letter case; a
+        version 5 UUID from the C(ansible.builtin.to_uuid) filter pins a stable id in a playbook.
+        From Kibana 9.4 it must be a lowercase slug of letters, digits and hyphens, at most 36
+        characters (for example V(ops-webhook)); a lowercase UUID also fits, an upper-case one
+        does not.
       - When not given, the connector is found by O(name); several connectors with that name
         make the module fail and list their ids.
     type: str
@@ -86,11 +91,11 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: A webhook connector whose password is sent on create
+- name: A webhook connector whose password is sent on create, with an id pinned by to_uuid
   stackops.kibana.kibana_connector:
     kibana_url: https://kibana.example.com:5601
     api_key: "{{ kibana_api_key }}"
-    id: 5f8e2c52-4f5e-4a57-bd2b-1a0fdc1e7d61
+    id: "{{ 'ops-webhook' | ansible.builtin.to_uuid }}"
     name: ops-webhook
     connector_type_id: .webhook
     config:

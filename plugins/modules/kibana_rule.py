@@ -40,8 +40,9 @@ extends_documentation_fragment:
 options:
   id:
     description:
-      - The rule id. Kibana 8.17 and later accept any string; earlier versions need a UUID (v1 or
-        v4) for a caller-chosen id.
+      - The rule id. Kibana 8.17 and later accept any string; earlier versions need a UUID of
+        version 1 to 5 (or the nil UUID), in any letter case, for a caller-chosen id. A version 5
+        UUID from the C(ansible.builtin.to_uuid) filter pins a stable id on every version.
       - When not given, the rule is found by O(name); several rules with that name make the module
         fail and list their ids.
     type: str

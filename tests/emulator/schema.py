@@ -11,8 +11,14 @@ import re
 from .errors import bad_request
 
 UNDEFINED = object()
-# Saved objects with encrypted attributes (connectors, rules before 8.17) need v1/v4 UUID ids.
-UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[14][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", re.I)
+# What Kibana calls a UUID when a saved object with encrypted attributes gets a caller-chosen id
+# (connectors before 9.4, rules before 8.17): versions 1 to 5 or the nil UUID, any letter case
+# (UUID_REGEX in src/core/packages/saved-objects/utils-server/src/saved_objects_utils.ts).
+UUID = re.compile(r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
+                  r"|00000000-0000-0000-0000-000000000000)$", re.I)
+# SavedObjectsErrorHelpers.createBadRequestError(reason) words it "<reason>: Bad Request".
+ESO_ID_MESSAGE = ("Predefined IDs are not allowed for saved objects with encrypted attributes "
+                  "unless the ID is a UUID.: Bad Request")
 
 
 def type_name(value):

@@ -17,15 +17,13 @@ import zoneinfo
 from ..app import Family, new_id, now_iso
 from ..errors import (KibanaError, bad_request, not_found, saved_object_conflict,
                       saved_object_not_found)
-from ..schema import UNDEFINED, UUID, Field, body_or_empty, check_object
+from ..schema import ESO_ID_MESSAGE, UNDEFINED, UUID, Field, body_or_empty, check_object
 
 SO_TYPE = "alert"
 NOTIFY_WHEN = ("onActionGroupChange", "onActiveAlert", "onThrottleInterval")
 RECOVERED = ("recovered", "Recovered")
 DURATION = re.compile(r"^[1-9][0-9]*[smhd]$")
 SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-ESO_ID_MESSAGE = ("Predefined IDs are not allowed for saved objects with encrypted attributes "
-                  "unless the ID is a UUID.")
 
 
 # --------------------------------------------------------------------------- config-schema bits

@@ -1,12 +1,38 @@
 """Action connectors, per kibana-api/connectors.md."""
 
 import copy
+import re
 
 from ..app import Family, new_id
 from ..errors import KibanaError, bad_request, saved_object_conflict, saved_object_not_found
-from ..schema import UUID, Field, check_object
+from ..schema import ESO_ID_MESSAGE, UUID, Field, check_object
 
 SO_TYPE = "action"
+CONNECTOR_ID_MAX_LENGTH = 36
+SLUG = re.compile(r"^[a-z0-9-]+$")
+
+
+def connector_id_problem(connector_id, version):
+    """Why Kibana refuses a caller-chosen connector id, or None.
+
+    Before 9.4 the ESO wrapper requires a UUID (v1-5 or nil, any case) and answers with its
+    Bad Request message. From 9.4 (kibana PR #255922, `action` registered with
+    enforceRandomId: false) the route's params schema runs validateConnectorId
+    (x-pack/platform/plugins/shared/actions/common/.../validate_connector_id.ts): a lowercase
+    slug of at most 36 characters, answered as a [request params.id] schema error.
+    """
+    if version < (9, 4):
+        return None if UUID.match(connector_id) else ESO_ID_MESSAGE
+    if len(connector_id) > CONNECTOR_ID_MAX_LENGTH:
+        problem = (f"Connector ID must be {CONNECTOR_ID_MAX_LENGTH} characters or less "
+                   f"(received {len(connector_id)}).")
+    elif "/" in connector_id or ".." in connector_id:
+        problem = 'Connector ID must not contain path separators ("/") or traversal sequences ("..").'
+    elif not SLUG.match(connector_id):
+        problem = "Connector ID must contain only lowercase letters, numbers, and hyphens."
+    else:
+        return None
+    return f"[request params.id]: {problem}"
 
 
 def _slack_channels(channels):
@@ -199,11 +225,17 @@ class Connectors(Family):
                 self.emulator.version_tuple() < (8, 8):
             # Kibana <= 8.7 had no route for a trailing slash (connectors.md, path quirk).
             raise KibanaError(404, "Not Found")
+        version = self.emulator.version_tuple()
+        if connector_id is not None and version >= (9, 4):
+            # Route params are validated before the body.
+            problem = connector_id_problem(connector_id, version)
+            if problem:
+                raise bad_request(problem)
         body = check_object(call.body, CREATE_FIELDS)
         if connector_id is not None:
-            if not UUID.match(connector_id):
-                raise bad_request("Predefined IDs are not allowed for saved objects with encrypted "
-                                  "attributes unless the ID is a UUID.")
+            problem = connector_id_problem(connector_id, version)
+            if problem:
+                raise bad_request(problem)
             if connector_id in self.connectors or self._fixed(connector_id):
                 raise saved_object_conflict(SO_TYPE, connector_id)
         else:

@@ -350,6 +350,31 @@ def test_custom_ids_need_a_uuid_before_8_17(kibana):
         "Saved object [alert/my-rule] conflict"
 
 
+@pytest.mark.parametrize("rule_id", [
+    "6ba7b810-9dad-11d1-80b4-00c04fd430c8",  # v1
+    "6fa459ea-ee8a-3ca4-894e-db77e160355e",  # v3
+    "7f2ca5d9-3a5c-5b8e-9c1a-64c1b1a0d0f1",  # v5 (what ansible.builtin.to_uuid returns)
+    "00000000-0000-0000-0000-000000000000",  # nil
+    "4F6C2A2C-4B8D-4D43-9A37-8C5E4D2AB0A1",  # v4, upper case
+])
+def test_before_8_17_any_uuid_of_versions_1_to_5_or_nil_is_a_valid_id(kibana, rule_id):
+    # UUID_REGEX, src/core/packages/saved-objects/utils-server/src/saved_objects_utils.ts.
+    kibana.config(kibana_version="8.16.2")
+    assert create(kibana, rule_id=rule_id)["id"] == rule_id
+
+
+def test_before_8_17_a_non_uuid_id_gets_the_eso_message_with_its_suffix(kibana):
+    # x-pack/test/alerting_api_integration/spaces_only/tests/alerting/group1/create.ts
+    # ("should not allow providing simple custom ids (non uuid)") before 8.17.
+    kibana.config(kibana_version="8.16.2")
+    assert error(kibana.api("POST", f"{RULE}/1", body()), 400) == (
+        "Predefined IDs are not allowed for saved objects with encrypted attributes unless the "
+        "ID is a UUID.: Bad Request")
+    # version 6 is not a UUID to Kibana's saved-objects utils
+    assert error(kibana.api("POST", f"{RULE}/6f3b2a1c-0d4e-6a7b-8c9d-0e1f2a3b4c5d", body()),
+                 400).startswith("Predefined IDs are not allowed")
+
+
 def test_older_versions(kibana):
     kibana.config(kibana_version="8.5.3")
     assert "notify_when" in error(kibana.api("POST", RULE, body()), 400)

@@ -13,6 +13,13 @@ WEBHOOK = {"name": "ops-webhook", "connector_type_id": ".webhook",
            "secrets": {"user": "kibana-bot", "password": WEBHOOK_PASSWORD}}
 
 
+def to_uuid_filter(name):
+    """ansible.builtin.to_uuid: uuid5 in Ansible's namespace (UUID_NAMESPACE_ANSIBLE in
+    ansible/plugins/filter/core.py). Importing the filter here would set up Ansible's display,
+    which changes how in-process module warnings are reported."""
+    return str(uuid.uuid5(uuid.UUID("361E6D51-FAEC-444A-9079-341386DA8E2E"), name))
+
+
 def assert_no_secret(result, *secrets):
     text = json.dumps(result)
     for secret in secrets or (WEBHOOK_PASSWORD,):
@@ -186,6 +193,29 @@ def test_caller_chosen_id(kibana, run):
     renamed = run("kibana_connector", **dict(task, name="renamed-webhook"))
     assert renamed["changed"] and renamed["connector"]["name"] == "renamed-webhook"
     assert [r["method"] for r in kibana.requests()] == ["GET", "PUT", "GET"]
+
+
+@pytest.mark.parametrize("version", ["8.15.0", "9.3.2", "9.4.0"])
+def test_an_id_pinned_with_the_to_uuid_filter_works_on_every_version(kibana, run, version):
+    # The documented way to pin an id: a v5 UUID from ansible.builtin.to_uuid (lowercase), which
+    # fits Kibana's UUID rule before 9.4 and the slug rule from 9.4.
+    kibana.config(kibana_version=version)
+    connector_id = to_uuid_filter("ops-webhook")
+    task = dict(WEBHOOK, id=connector_id)
+    assert run("kibana_connector", **task)["connector"]["id"] == connector_id
+    kibana.clear_log()
+    again = run("kibana_connector", **task)
+    assert not again["changed"] and kibana.writes() == []
+
+
+def test_a_slug_id_before_9_4_reports_kibanas_message(kibana, run):
+    kibana.config(kibana_version="9.3.2")
+    result = run("kibana_connector", **dict(WEBHOOK, id="ops-webhook"))
+    assert result.failed and result["status"] == 400
+    assert "unless the ID is a UUID" in result["msg"]
+    kibana.config(kibana_version="9.4.0")
+    assert run("kibana_connector", **dict(WEBHOOK, id="ops-webhook"))["connector"]["id"] == \
+        "ops-webhook"
 
 
 def test_ambiguous_name_fails_with_the_ids(kibana, run):

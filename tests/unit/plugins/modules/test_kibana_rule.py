@@ -55,6 +55,13 @@ CUSTOM_THRESHOLD_PARAMS = {
 ON_ACTIVE = {"summary": False, "notify_when": "onActiveAlert"}
 
 
+def to_uuid_filter(name):
+    """ansible.builtin.to_uuid: uuid5 in Ansible's namespace (UUID_NAMESPACE_ANSIBLE in
+    ansible/plugins/filter/core.py). Importing the filter here would set up Ansible's display,
+    which changes how in-process module warnings are reported."""
+    return str(uuid.uuid5(uuid.UUID("361E6D51-FAEC-444A-9079-341386DA8E2E"), name))
+
+
 def connector(kibana, name="rules-log", space=None, connector_type_id=".server-log"):
     resp = kibana.api("POST", "/api/actions/connector",
                       {"name": name, "connector_type_id": connector_type_id}, space=space)
@@ -634,6 +641,15 @@ def test_non_uuid_id_before_8_17_reports_kibanas_message(kibana, run):
     assert "unless the ID is a UUID" in result["msg"]
     assert "Traceback" not in json.dumps(result)
     assert run("kibana_rule", **dict(task, id=str(uuid.uuid4())))["changed"]
+
+
+def test_an_id_pinned_with_the_to_uuid_filter_works_before_8_17(kibana, run):
+    kibana.config(kibana_version="8.16.0")
+    task = dict(id=to_uuid_filter("cpu-rule"), name="cpu", rule_type_id=".index-threshold",
+                consumer="alerts", schedule="1m", params=INDEX_PARAMS)
+    assert run("kibana_rule", **task)["rule"]["id"] == task["id"]
+    kibana.clear_log()
+    assert not run("kibana_rule", **task)["changed"] and kibana.writes() == []
 
 
 @pytest.mark.parametrize("field,value", [("rule_type_id", ".es-query"), ("consumer", "stackAlerts")])
