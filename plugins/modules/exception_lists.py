@@ -16,9 +16,11 @@ description:
     modules. Each element of O(config) declares one exception list with the options of
     M(stackops.kibana.exception_list); O(state) says what happens to them and to the space's
     other exception lists.
-  - One read of the space's exception lists serves every element (the items of each declared list with O(config[].items) take one read per list); only the exception lists that
+  - One read of the space's exception lists serves every element (the items of each declared
+    list with O(config[].items) take one read per list); only the exception lists that
     differ are written, several at a time. Every failure is reported with the element it
-    concerns, and the other exception lists are still converged (listed in RV(results) and RV(deleted)).
+    concerns, and the other exception lists are still converged (listed in RV(results) and
+    RV(deleted)).
   - Comparison, validation and safety are those of M(stackops.kibana.exception_list), so a set task
     and single-object tasks converge the same exception lists to the same state.
   - Lists of the V(agnostic) namespace are shared by every space. They can be declared, but
@@ -193,13 +195,18 @@ options:
         default: false
   state:
     description:
-      - V(merged) creates and updates the declared exception lists, touching only the options they set;
+      - V(merged) creates and updates the declared exception lists, touching only the options
+        they set;
         nothing else is changed.
-      - V(replaced) makes each declared exception list exactly as declared; options it leaves unset go
-        back to Kibana's defaults (empty description, no tags, no operating systems; with items declared, no other items). Other exception lists are not touched.
-      - V(overridden) is V(replaced), and every other exception list of the space (or of O(scope_tags)) is deleted,
+      - V(replaced) makes each declared exception list exactly as declared; options it leaves
+        unset go
+        back to Kibana's defaults (empty description, no tags, no operating systems; with items
+        declared, no other items). Other exception lists are not touched.
+      - V(overridden) is V(replaced), and every other exception list of the space (or of
+        O(scope_tags)) is deleted,
         except immutable lists, which are kept and listed in RV(kept). The deletions are listed in
-        RV(deleted), and shown first in diff and check mode. O(config=[]) deletes every exception list
+        RV(deleted), and shown first in diff and check mode. O(config=[]) deletes every
+        exception list
         of the space (or of O(scope_tags)) that can be deleted.
       - V(deleted) deletes the declared exception lists (found by O(config[].list_id) or
         O(config[].name)); other exception lists are not touched. O(config=[]) deletes nothing.
@@ -210,7 +217,8 @@ options:
     default: merged
   scope_tags:
     description:
-      - With O(state=overridden), only the exception lists carrying every one of these tags are part of
+      - With O(state=overridden), only the exception lists carrying every one of these tags are
+        part of
         the set (deleted when not declared); exception lists without them are left alone.
     type: list
     elements: str
@@ -263,21 +271,24 @@ results:
   sample: [{changed: true, operations: [update], config_index: 0}]
 deleted:
   description:
-    - The exception lists deleted as not declared (O(state=overridden)), each with C(id) and C(name).
+    - The exception lists deleted as not declared (O(state=overridden)), each with C(id) and
+      C(name).
       In check mode, those that would be deleted.
   returned: unless O(state=gathered)
   type: list
   elements: dict
 kept:
   description:
-    - The exception lists not declared that O(state=overridden) did not delete because Kibana does not
+    - The exception lists not declared that O(state=overridden) did not delete because Kibana
+      does not
       let them be changed (immutable lists), with C(id), C(name) and C(reason).
   returned: when there are some
   type: list
   elements: dict
 gathered:
   description:
-    - With O(state=gathered), the space's exception lists in the shape O(config) takes, each with all its items.
+    - With O(state=gathered), the space's exception lists in the shape O(config) takes, each
+      with all its items.
       Immutable lists are listed in RV(read_only) instead.
   returned: when O(state=gathered)
   type: list
@@ -299,7 +310,8 @@ from ansible_collections.stackops.kibana.plugins.module_utils._module import run
 
 
 def main():
-    run_set(ExceptionListResource, EXCEPTION_LIST_OPTIONS, EXCEPTION_LIST_MODULE_KWARGS, scope_tags=True)
+    run_set(ExceptionListResource, EXCEPTION_LIST_OPTIONS, EXCEPTION_LIST_MODULE_KWARGS,
+    scope_tags=True)
 
 
 if __name__ == "__main__":

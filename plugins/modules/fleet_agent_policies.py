@@ -18,8 +18,10 @@ description:
     other agent policies.
   - One read of the space's agent policies serves every element; only the agent policies that
     differ are written, several at a time. Every failure is reported with the element it
-    concerns, and the other agent policies are still converged (listed in RV(results) and RV(deleted)).
-  - Comparison, validation and safety are those of M(stackops.kibana.fleet_agent_policy), so a set task
+    concerns, and the other agent policies are still converged (listed in RV(results) and
+    RV(deleted)).
+  - Comparison, validation and safety are those of M(stackops.kibana.fleet_agent_policy), so a
+    set task
     and single-object tasks converge the same agent policies to the same state.
   - Fleet pushes every new revision of a policy to its agents, so nothing is written for a policy
     that does not differ. Fleet refuses to delete a policy with enrolled agents; that failure is
@@ -250,12 +252,16 @@ options:
         default: false
   state:
     description:
-      - V(merged) creates and updates the declared agent policies, touching only the options they set;
+      - V(merged) creates and updates the declared agent policies, touching only the options
+        they set;
         nothing else is changed.
       - V(replaced) makes each declared agent policy exactly as declared; options it leaves unset go
-        back to Kibana's defaults (empty description, no monitoring, not protected, host names as hostname, inactivity timeout of two weeks, no global data tags, Fleet's default outputs, Fleet Server hosts and download source). Other agent policies are not touched.
+        back to Kibana's defaults (empty description, no monitoring, not protected, host names
+        as hostname, inactivity timeout of two weeks, no global data tags, Fleet's default
+        outputs, Fleet Server hosts and download source). Other agent policies are not touched.
       - V(overridden) is V(replaced), and every other agent policy of the space is deleted,
-        except managed (hosted) and preconfigured policies, which are kept and listed in RV(kept). The deletions are listed in
+        except managed (hosted) and preconfigured policies, which are kept and listed in
+        RV(kept). The deletions are listed in
         RV(deleted), and shown first in diff and check mode. O(config=[]) deletes every agent policy
         of the space that can be deleted.
       - V(deleted) deletes the declared agent policies (found by O(config[].id) or
@@ -318,8 +324,10 @@ deleted:
   elements: dict
 kept:
   description:
-    - The agent policies not declared that O(state=overridden) did not delete because Kibana does not
-      let them be changed (managed (hosted) and preconfigured policies), with C(id), C(name) and C(reason).
+    - The agent policies not declared that O(state=overridden) did not delete because Kibana
+      does not
+      let them be changed (managed (hosted) and preconfigured policies), with C(id), C(name) and
+      C(reason).
   returned: when there are some
   type: list
   elements: dict

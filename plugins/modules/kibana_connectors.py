@@ -43,7 +43,12 @@ options:
     suboptions:
       id:
         description:
-        - The connector id. Kibana needs a UUID (v1 or v4) for a caller-chosen connector id.
+        - The connector id. A caller-chosen id must be what the Kibana version accepts. Before
+          Kibana 9.4 it must be a UUID of version 1 to 5 (or the nil UUID), in any letter case;
+          a version 5 UUID from the C(ansible.builtin.to_uuid) filter pins a stable id in a
+          playbook. From Kibana 9.4 it must be a lowercase slug of letters, digits and hyphens,
+          at most 36 characters (for example V(ops-webhook)); a lowercase UUID also fits, an
+          upper-case one does not.
         - When not given, the connector is found by O(config[].name); several connectors with
           that name make the module fail and list their ids.
         type: str

@@ -16,7 +16,8 @@ description:
     modules. Each element of O(config) declares one rule with the options of
     M(stackops.kibana.kibana_rule); O(state) says what happens to them and to the space's
     other rules.
-  - One read of the space's rules serves every element and the connector names of all their actions are resolved with one more read; only the rules that
+  - One read of the space's rules serves every element and the connector names of all their
+    actions are resolved with one more read; only the rules that
     differ are written, several at a time. Every failure is reported with the element it
     concerns, and the other rules are still converged (listed in RV(results) and RV(deleted)).
   - Comparison, validation and safety are those of M(stackops.kibana.kibana_rule), so a set task
@@ -40,7 +41,9 @@ options:
       id:
         description:
         - The rule id. Kibana 8.17 and later accept any string; earlier versions need a UUID
-          (v1 or v4) for a caller-chosen id.
+          of version 1 to 5 (or the nil UUID), in any letter case, for a caller-chosen id. A
+          version 5 UUID from the C(ansible.builtin.to_uuid) filter pins a stable id on every
+          version.
         - When not given, the rule is found by O(config[].name); several rules with that name
           make the module fail and list their ids.
         type: str
@@ -327,9 +330,12 @@ options:
       - V(merged) creates and updates the declared rules, touching only the options they set;
         nothing else is changed.
       - V(replaced) makes each declared rule exactly as declared; options it leaves unset go
-        back to Kibana's defaults (no tags, no actions, enabled, not muted, no snooze schedules, and no rule params but those the rule type fills in). Other rules are not touched.
-      - V(overridden) is V(replaced), and every other rule of the space (or of O(scope_tags)) is deleted,
-        except none (every rule can be changed), which are kept and listed in RV(kept). The deletions are listed in
+        back to Kibana's defaults (no tags, no actions, enabled, not muted, no snooze schedules,
+        and no rule params but those the rule type fills in). Other rules are not touched.
+      - V(overridden) is V(replaced), and every other rule of the space (or of O(scope_tags)) is
+        deleted,
+        except none (every rule can be changed), which are kept and listed in RV(kept). The
+        deletions are listed in
         RV(deleted), and shown first in diff and check mode. O(config=[]) deletes every rule
         of the space (or of O(scope_tags)) that can be deleted.
       - V(deleted) deletes the declared rules (found by O(config[].id) or
@@ -429,7 +435,8 @@ kept:
   elements: dict
 gathered:
   description:
-    - With O(state=gathered), the space's rules in the shape O(config) takes, with the ids of their actions' connectors and without snooze schedules.
+    - With O(state=gathered), the space's rules in the shape O(config) takes, with the ids of
+      their actions' connectors and without snooze schedules.
       No rule is read-only; none are listed in RV(read_only) instead.
   returned: when O(state=gathered)
   type: list

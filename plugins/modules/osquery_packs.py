@@ -16,9 +16,11 @@ description:
     modules. Each element of O(config) declares one osquery pack with the options of
     M(stackops.kibana.osquery_pack); O(state) says what happens to them and to the space's
     other osquery packs.
-  - One read of the space's osquery packs serves every element and the agent policy names of all their O(config[].policies) are resolved with one more read; only the osquery packs that
+  - One read of the space's osquery packs serves every element and the agent policy names of all
+    their O(config[].policies) are resolved with one more read; only the osquery packs that
     differ are written, several at a time. Every failure is reported with the element it
-    concerns, and the other osquery packs are still converged (listed in RV(results) and RV(deleted)).
+    concerns, and the other osquery packs are still converged (listed in RV(results) and
+    RV(deleted)).
   - Comparison, validation and safety are those of M(stackops.kibana.osquery_pack), so a set task
     and single-object tasks converge the same osquery packs to the same state.
   - Kibana chooses the id of a new pack, so packs are declared (and gathered) by name.
@@ -143,12 +145,15 @@ options:
         type: str
   state:
     description:
-      - V(merged) creates and updates the declared osquery packs, touching only the options they set;
+      - V(merged) creates and updates the declared osquery packs, touching only the options they
+        set;
         nothing else is changed.
       - V(replaced) makes each declared osquery pack exactly as declared; options it leaves unset go
-        back to Kibana's defaults (empty description, disabled, no agent policies, no shards). Other osquery packs are not touched.
+        back to Kibana's defaults (empty description, disabled, no agent policies, no shards).
+        Other osquery packs are not touched.
       - V(overridden) is V(replaced), and every other osquery pack of the space is deleted,
-        except prebuilt packs installed by the Osquery Manager integration, which are kept and listed in RV(kept). The deletions are listed in
+        except prebuilt packs installed by the Osquery Manager integration, which are kept and
+        listed in RV(kept). The deletions are listed in
         RV(deleted), and shown first in diff and check mode. O(config=[]) deletes every osquery pack
         of the space that can be deleted.
       - V(deleted) deletes the declared osquery packs (found by O(config[].id) or
@@ -212,13 +217,15 @@ deleted:
 kept:
   description:
     - The osquery packs not declared that O(state=overridden) did not delete because Kibana does not
-      let them be changed (prebuilt packs installed by the Osquery Manager integration), with C(id), C(name) and C(reason).
+      let them be changed (prebuilt packs installed by the Osquery Manager integration), with
+      C(id), C(name) and C(reason).
   returned: when there are some
   type: list
   elements: dict
 gathered:
   description:
-    - With O(state=gathered), the space's osquery packs in the shape O(config) takes (by name, without id; a pack's shards are read with one request per pack).
+    - With O(state=gathered), the space's osquery packs in the shape O(config) takes (by name,
+      without id; a pack's shards are read with one request per pack).
       Prebuilt packs are listed in RV(read_only) instead.
   returned: when O(state=gathered)
   type: list

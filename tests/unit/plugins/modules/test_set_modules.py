@@ -333,8 +333,9 @@ def test_gathered_round_trip(kibana, run, family):
     family.setup(kibana)
     assert run_set(run, family, "merged", gathered["gathered"])["changed"]
     again = run(family.plural, space_id="ops", state="gathered")
-    key = lambda o: o["name"]
-    assert sorted(again["gathered"], key=key) == sorted(gathered["gathered"], key=key)
+    def by_name(objects):
+        return sorted(objects, key=lambda o: o["name"])
+    assert by_name(again["gathered"]) == by_name(gathered["gathered"])
 
 
 def test_bad_entry_is_refused_naming_it_before_any_request(kibana, run, family):
