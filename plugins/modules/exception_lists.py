@@ -311,7 +311,7 @@ from ansible_collections.stackops.kibana.plugins.module_utils._module import run
 
 def main():
     run_set(ExceptionListResource, EXCEPTION_LIST_OPTIONS, EXCEPTION_LIST_MODULE_KWARGS,
-    scope_tags=True)
+            scope_tags=True)
 
 
 if __name__ == "__main__":

@@ -333,6 +333,7 @@ def test_gathered_round_trip(kibana, run, family):
     family.setup(kibana)
     assert run_set(run, family, "merged", gathered["gathered"])["changed"]
     again = run(family.plural, space_id="ops", state="gathered")
+
     def by_name(objects):
         return sorted(objects, key=lambda o: o["name"])
     assert by_name(again["gathered"]) == by_name(gathered["gathered"])
