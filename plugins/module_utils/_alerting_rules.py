@@ -9,7 +9,7 @@ __metaclass__ = type
 import copy
 import re
 
-from ansible_collections.stackops.kibana.plugins.module_utils._client import kql_string
+from ansible_collections.stackops.kibana.plugins.module_utils._client import Empty, kql_string
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import (
     differences,
     drop_none,
@@ -148,7 +148,7 @@ def find_rules(client, name=None, kql=None):
         query["search"] = '"%s"' % re.sub(r'["\\]', " ", name)
         query["search_fields"] = "name"
     rules = client.pages(FIND_PATH, query, page_param="page", size_param="per_page",
-                         size=PAGE_SIZE, items_key="data")
+                         size=PAGE_SIZE, items_key="data", keys=("id", "name"))
     return [r for r in rules if name is None or r.get("name") == name]
 
 
@@ -156,7 +156,8 @@ def rule_info(client, params):
     """kibana_rule_info: one rule by id, or the rules matching a name, tags (all of them) and a
     rule type, or every rule of the space."""
     if params.get("id"):
-        found = client.get("%s/%s" % (RULE_PATH, params["id"]), absent_ok=True)
+        found = client.get("%s/%s" % (RULE_PATH, params["id"]), absent_ok=True, expect=dict,
+                           keys=("id", "name"))
         rules = [found] if found else []
         if params.get("name") is not None:
             rules = [r for r in rules if r.get("name") == params["name"]]
@@ -330,7 +331,8 @@ class RuleResource(Resource):
     # -------------------------------------------------------- identity
 
     def read(self, object_id):
-        return self.client.get("%s/%s" % (RULE_PATH, object_id), absent_ok=True)
+        return self.client.get("%s/%s" % (RULE_PATH, object_id), absent_ok=True, expect=dict,
+                               keys=("id", "name"))
 
     def find(self):
         return find_rules(self.client, self.params["name"])
@@ -447,10 +449,12 @@ class RuleResource(Resource):
 
     def _snooze(self, rule_id, schedule):
         self.client.post("%s/%s/snooze_schedule" % (RULE_PATH, rule_id),
-                         {"schedule": {"custom": snooze_body(schedule)}})
+                         {"schedule": {"custom": snooze_body(schedule)}},
+                         expect=dict, keys=("schedule",))
 
     def _unsnooze(self, rule_id, schedule_id):
-        self.client.delete("%s/%s/snooze_schedule/%s" % (RULE_PATH, rule_id, schedule_id))
+        self.client.delete("%s/%s/snooze_schedule/%s" % (RULE_PATH, rule_id, schedule_id),
+                           expect=Empty)
 
     # -------------------------------------------------------- comparison and plan
 
@@ -476,12 +480,12 @@ class RuleResource(Resource):
         steps = []
         if disable:  # first, so that the update does not grant a key the rule then drops
             steps.append(Step("disable", lambda: self.client.post(
-                "%s/%s/_disable" % (RULE_PATH, rule_id))))
+                "%s/%s/_disable" % (RULE_PATH, rule_id), expect=Empty)))
         if update:
             steps.append(Step("update", lambda: self.update(current, desired)))
         if enable:
             steps.append(Step("enable", lambda: self.client.post(
-                "%s/%s/_enable" % (RULE_PATH, rule_id))))
+                "%s/%s/_enable" % (RULE_PATH, rule_id), expect=Empty)))
         for schedule_id in unlisted:
             steps.append(Step("unsnooze", lambda s=schedule_id: self._unsnooze(rule_id, s)))
         for schedule in missing:
@@ -489,12 +493,12 @@ class RuleResource(Resource):
         if mute:
             action = "_mute_all" if desired["mute_all"] else "_unmute_all"
             steps.append(Step(action.strip("_"), lambda: self.client.post(
-                "%s/%s/%s" % (RULE_PATH, rule_id, action))))
+                "%s/%s/%s" % (RULE_PATH, rule_id, action), expect=Empty)))
         stays_enabled = desired.get("enabled", self.comparable(current)["enabled"])
         # an update of an enabled rule re-keys it already
         if self.params.get("update_api_key") and not (update and stays_enabled):
             steps.append(Step("update_api_key", lambda: self.client.post(
-                "%s/%s/_update_api_key" % (RULE_PATH, rule_id))))
+                "%s/%s/_update_api_key" % (RULE_PATH, rule_id), expect=Empty)))
         return steps
 
     # -------------------------------------------------------- writes
@@ -562,22 +566,23 @@ class RuleResource(Resource):
             body["actions"] = [request_action(a) for a in desired["actions"]]
         rule_id = self.params.get("id") or self._replaced_id
         path = "%s/%s" % (RULE_PATH, rule_id) if rule_id else RULE_PATH
-        rule = self.client.post(path, body)
+        rule = self.client.post(path, body, expect=dict, keys=("id", "name"))
         missing, _unlisted = self._snooze_plan(None)
         for schedule in missing:
             self._snooze(rule["id"], schedule)
         if desired.get("mute_all"):
-            self.client.post("%s/%s/_mute_all" % (RULE_PATH, rule["id"]))
+            self.client.post("%s/%s/_mute_all" % (RULE_PATH, rule["id"]), expect=Empty)
         if missing or desired.get("mute_all"):
             rule = self.read(rule["id"]) or rule
         return rule
 
     def update(self, current, desired):
         return self.client.put("%s/%s" % (RULE_PATH, current["id"]),
-                               self._update_body(current, desired))
+                               self._update_body(current, desired), expect=dict,
+                               keys=("id", "name"))
 
     def delete(self, current):
-        self.client.delete("%s/%s" % (RULE_PATH, current["id"]))
+        self.client.delete("%s/%s" % (RULE_PATH, current["id"]), expect=Empty)  # 204
 
     # -------------------------------------------------------- check mode
 

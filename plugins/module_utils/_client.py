@@ -8,71 +8,51 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import base64
+import email.utils
 import json
+import ssl
+import threading
 import time
 import traceback
 
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
+    KibanaAnswerError,
     KibanaApiError,
     KibanaTransportError,
 )
 
 try:
+    from urllib.parse import quote, quote_plus
+except ImportError:  # pragma: no cover (Python 2 is not supported; keeps the import guarded)
+    from urllib import quote, quote_plus
+
+try:
     import requests
     from requests.adapters import HTTPAdapter
-    from urllib3.util.retry import Retry
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
-    Retry = object
 
 API_VERSION = "2023-10-31"
 RETRY_STATUSES = (429, 502, 503, 504)
+# Statuses by which Kibana (or its proxy) says it did not process the request: even a POST may
+# be sent again. A 502/504 may come after Kibana did the work, so only idempotent requests retry.
+NOT_PROCESSED_STATUSES = (429, 503)
 # Methods whose repetition cannot create a second object; a POST is never retried blindly.
 IDEMPOTENT_METHODS = frozenset(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"])
 ABSENT = None
+#: the longest Retry-After honoured (seconds)
+MAX_RETRY_AFTER = 10.0
 
 
-class BoundedRetry(Retry):
-    """urllib3's Retry with a time budget: `Retry-After` is honoured but capped, and no retry
-    starts once `deadline` (a time.monotonic() value set per request) has passed, so one call
-    takes at most about the budget plus one request timeout. Works with urllib3 1.26 and 2.x."""
+class Empty(object):
+    """`expect` marker: an answer without a body (HTTP 204, or 200 with nothing)."""
 
-    max_retry_after = 10.0
 
-    def __init__(self, *args, **kwargs):
-        self.deadline = kwargs.pop("deadline", None)
-        super(BoundedRetry, self).__init__(*args, **kwargs)
-
-    def new(self, **kw):
-        kw.setdefault("deadline", self.deadline)
-        return super(BoundedRetry, self).new(**kw)
-
-    def remaining(self):
-        if self.deadline is None:
-            return None
-        return max(0.0, self.deadline - time.monotonic())
-
-    def _bounded(self, seconds):
-        remaining = self.remaining()
-        seconds = min(seconds, self.max_retry_after)
-        return seconds if remaining is None else min(seconds, remaining)
-
-    def is_exhausted(self):
-        if self.deadline is not None and time.monotonic() >= self.deadline:
-            return True
-        return super(BoundedRetry, self).is_exhausted()
-
-    def get_retry_after(self, response):
-        seconds = super(BoundedRetry, self).get_retry_after(response)
-        if seconds is None:
-            return None
-        return self._bounded(seconds)
-
-    def get_backoff_time(self):
-        return self._bounded(super(BoundedRetry, self).get_backoff_time())
+#: what a call accepts when it does not say: a JSON object or list
+ANY_JSON = (dict, list)
 
 
 def space_path(api_path, space_id):
@@ -107,9 +87,78 @@ def kibana_message(body, text):
     return text[:300] if text else "(empty body)"
 
 
+def secret_forms(value):
+    """Every form in which `value` may come back in an answer or an error: raw, JSON-escaped,
+    URL-encoded and base64 (unpadded too), and, for an API key in its encoded form, the decoded
+    `id:key` and its two parts."""
+    if not isinstance(value, str) or not value:
+        return set()
+    forms = set([value, json.dumps(value)[1:-1], quote(value, safe=""), quote_plus(value),
+                 quote(value), _b64(value), _b64(value).rstrip("=")])
+    decoded = _b64decode(value)
+    if decoded and ":" in decoded:
+        forms.update(secret_forms(decoded))
+        forms.update(part for part in decoded.split(":", 1) if len(part) >= 4)
+    return set(form for form in forms if form)
+
+
+def _b64(text):
+    return base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+def _b64decode(text):
+    """The text `text` decodes to when it is base64 of printable UTF-8, else None."""
+    try:
+        raw = base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+        decoded = raw.decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return decoded if decoded.isprintable() else None
+
+
+def _shape(body):
+    """Words for what an answer holds, for messages."""
+    if body is Empty:
+        return "an empty body"
+    if isinstance(body, dict):
+        return "a JSON object with keys %s" % (", ".join(sorted(body)[:8]) or "none")
+    if isinstance(body, list):
+        return "a JSON list of %d item(s)" % len(body)
+    return "a JSON %s" % {str: "string", bool: "boolean", int: "number",
+                          float: "number"}.get(type(body), "null")
+
+
+def _wanted(expect, keys):
+    words = []
+    for kind in expect:
+        if kind is Empty:
+            words.append("no body")
+        elif kind is dict:
+            words.append("a JSON object" + (" with %s" % ", ".join(keys) if keys else ""))
+        elif kind is list:
+            words.append("a JSON list of objects" + (" with %s" % ", ".join(keys) if keys else ""))
+    return " or ".join(words)
+
+
+def _fits(body, expect, keys, allowed_keys):
+    """Whether a parsed answer has the shape a call expects."""
+    if body is Empty:
+        return Empty in expect
+    if isinstance(body, dict) and dict in expect:
+        if allowed_keys is not None and set(body) - set(allowed_keys):
+            return False
+        return all(key in body for key in keys)
+    if isinstance(body, list) and list in expect:
+        return all(isinstance(item, dict) and all(key in item for key in keys) for item in body)
+    return False
+
+
 class KibanaClient(object):
-    """requests.Session wrapper. `request()` returns parsed JSON (None for an empty body) or
-    raises KibanaApiError / KibanaTransportError; `get(..., absent_ok=True)` maps 404 to None."""
+    """requests.Session wrapper. `request()` returns the parsed JSON answer, checked against
+    what the call expects, or raises KibanaApiError (an error status), KibanaAnswerError (an
+    answer outside the contract) or KibanaTransportError (no answer). `absent_ok=True` maps
+    Kibana's 404 to None. Safe to share between threads: nothing of one request is kept on
+    the client."""
 
     def __init__(self, base_url, authorization, space_id="default", validate_certs=True,
                  ca_path=None, client_cert=None, client_key=None, request_timeout=30.0,
@@ -117,7 +166,12 @@ class KibanaClient(object):
         self.base_url = base_url.rstrip("/")
         self.space_id = space_id or "default"
         self.timeout = float(request_timeout)
-        self.secret_values = [v for v in secret_values if v]
+        self.retries = retries
+        self.backoff_factor = backoff_factor
+        self.secret_values = set()
+        self.add_secrets(secret_values)
+        self.add_secrets([authorization.partition(" ")[2]])
+        self.warnings = []
         self.session = requests.Session()
         # Credentials come from the task only: no ~/.netrc (requests would let it replace the
         # Authorization header). Proxies still come from HTTP(S)_PROXY and NO_PROXY.
@@ -132,32 +186,36 @@ class KibanaClient(object):
             "Accept": "application/json",
             "User-Agent": "stackops.kibana",
         })
-        # Retries start only within `retry_budget` seconds of a call's first try (default: the
-        # request timeout), so a call lasts at most about twice the request timeout.
-        self.retry_budget = self.timeout if retry_budget is None else float(retry_budget)
-        self.retry = BoundedRetry(
-            total=retries, connect=retries, read=retries, status=retries, other=0,
-            allowed_methods=IDEMPOTENT_METHODS, status_forcelist=RETRY_STATUSES,
-            backoff_factor=backoff_factor, respect_retry_after_header=True,
-            raise_on_status=False)
-        self.adapter = HTTPAdapter(max_retries=self.retry)
-        self.session.mount("http://", self.adapter)
-        self.session.mount("https://", self.adapter)
+        # No retry starts later than `retry_budget` seconds after a call's first try (default:
+        # twice the request timeout, room for one retry after a read time-out), so a call
+        # lasts at most about three request timeouts. The retries are ours (see request()):
+        # urllib3 retries nothing, and nothing of one call is stored on the shared adapter.
+        self.retry_budget = 2 * self.timeout if retry_budget is None else float(retry_budget)
+        adapter = HTTPAdapter(max_retries=0, pool_maxsize=16)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self._lock = threading.Lock()
         self.request_count = 0
 
     def path(self, api_path, space_id=None):
         return space_path(api_path, self.space_id if space_id is None else space_id)
 
     def add_secrets(self, values):
-        """More values to scrub from error messages (e.g. a connector's secrets)."""
-        self.secret_values.extend(v for v in values if isinstance(v, str) and v)
+        """More values to scrub from error messages (e.g. a connector's secrets), in all their
+        encoded forms."""
+        for value in values:
+            self.secret_values.update(secret_forms(value))
 
     def _redact(self, text):
         for value in sorted(self.secret_values, key=len, reverse=True):
             text = text.replace(value, "********")
         return text
 
-    def request(self, method, api_path, params=None, body=None, space_id=None, absent_ok=False):
+    def request(self, method, api_path, params=None, body=None, space_id=None, absent_ok=False,
+                expect=ANY_JSON, keys=(), allowed_keys=None):
+        """One call: `expect` is the answer Kibana's contract promises (dict, list, Empty, or
+        a tuple of them), `keys` the keys the object (or every item of the list) must have,
+        `allowed_keys` (when set) the only keys it may have."""
         method = method.upper()
         path = self.path(api_path, space_id)
         headers = {}
@@ -167,57 +225,115 @@ class KibanaClient(object):
         if body is not None:
             headers["Content-Type"] = "application/json"
             data = json.dumps(body)
-        self.request_count += 1
-        self.adapter.max_retries = self.retry.new(deadline=time.monotonic() + self.retry_budget)
-        try:
-            response = self.session.request(method, self.base_url + path, params=params, data=data,
-                                            headers=headers, timeout=self.timeout)
-        except requests.exceptions.SSLError as exc:
-            raise KibanaTransportError(method, path, self._redact("TLS error: %s" % exc))
-        except requests.exceptions.ConnectionError as exc:
-            # Connect errors are raised before anything was sent; a read error may come after.
-            maybe_sent = not isinstance(exc, requests.exceptions.ConnectTimeout) and \
-                "NewConnectionError" not in repr(exc) and "Connection refused" not in str(exc)
-            raise KibanaTransportError(method, path, self._redact("connection error: %s" % exc),
-                                       maybe_sent=maybe_sent)
-        except requests.exceptions.Timeout as exc:
-            raise KibanaTransportError(method, path, self._redact("timed out: %s" % exc),
-                                       maybe_sent=True)
-        except requests.exceptions.RequestException as exc:
-            raise KibanaTransportError(method, path, self._redact(str(exc)), maybe_sent=True)
-        return self._parse(method, path, response, absent_ok)
+        deadline = time.monotonic() + self.retry_budget
+        attempt = 0
+        while True:
+            attempt += 1
+            with self._lock:
+                self.request_count += 1
+            try:
+                response = self.session.request(method, self.base_url + path, params=params,
+                                                data=data, headers=headers, timeout=self.timeout,
+                                                allow_redirects=False)
+            except requests.exceptions.RequestException as exc:
+                error = self._transport_error(method, path, exc)
+                retryable = not isinstance(exc, requests.exceptions.SSLError) and (
+                    not error.maybe_sent or method in IDEMPOTENT_METHODS) and \
+                    isinstance(exc, (requests.exceptions.ConnectionError,
+                                     requests.exceptions.Timeout))
+                wait = self._wait(attempt, None, deadline) if retryable else None
+                if wait is None:
+                    raise error
+                time.sleep(wait)
+                continue
+            status = response.status_code
+            if status in RETRY_STATUSES and (method in IDEMPOTENT_METHODS
+                                             or status in NOT_PROCESSED_STATUSES):
+                wait = self._wait(attempt, response, deadline)
+                if wait is not None:
+                    response.close()
+                    time.sleep(wait)
+                    continue
+            return self._parse(method, path, response, absent_ok, _as_tuple(expect), tuple(keys),
+                               allowed_keys)
 
-    def _parse(self, method, path, response, absent_ok):
-        text = response.text
-        body = None
+    def _wait(self, attempt, response, deadline):
+        """Seconds to wait before the next try, or None when no retry is left or due: the
+        first retry is immediate, then exponential back-off; Retry-After (capped) wins."""
+        remaining = deadline - time.monotonic()
+        if attempt > self.retries or remaining <= 0:
+            return None
+        wait = 0.0 if attempt == 1 else self.backoff_factor * (2 ** (attempt - 1))
+        retry_after = _retry_after(response) if response is not None else None
+        if retry_after is not None:
+            wait = min(retry_after, MAX_RETRY_AFTER)
+        return min(wait, remaining)
+
+    def _transport_error(self, method, path, exc):
+        if isinstance(exc, requests.exceptions.SSLError):
+            return KibanaTransportError(method, path, self._redact(tls_reason(exc)))
+        if isinstance(exc, requests.exceptions.ConnectTimeout) or _never_connected(exc):
+            return KibanaTransportError(method, path, self._redact(
+                "cannot connect: %s" % _root_reason(exc)), maybe_sent=False)
+        if isinstance(exc, requests.exceptions.Timeout):
+            return KibanaTransportError(method, path, self._redact(
+                "timed out: no answer within request_timeout (%gs)" % self.timeout),
+                maybe_sent=True)
+        if isinstance(exc, requests.exceptions.ConnectionError):
+            return KibanaTransportError(method, path, self._redact(
+                "connection error: %s" % _root_reason(exc)), maybe_sent=True)
+        sent = not isinstance(exc, (requests.exceptions.InvalidURL,
+                                    requests.exceptions.MissingSchema))
+        return KibanaTransportError(method, path, self._redact(
+            "%s: %s" % (type(exc).__name__, _root_reason(exc))), maybe_sent=sent)
+
+    def _parse(self, method, path, response, absent_ok, expect, keys, allowed_keys):
+        status = response.status_code
+        try:
+            text = response.text
+        except requests.exceptions.RequestException as exc:  # the body broke off
+            raise KibanaAnswerError(method, path, status, self._redact(
+                "a body that broke off (%s)" % _root_reason(exc)), "")
+        kind = response.headers.get("Content-Type", "no content type")
+        body = Empty
         if text.strip():
             try:
                 body = json.loads(text)
             except ValueError:
-                if response.status_code < 400:
-                    kind = response.headers.get("Content-Type", "unknown content type")
-                    raise KibanaTransportError(
-                        method, path, "HTTP %s with a body that is not JSON (%s): %s"
-                        % (response.status_code, kind, self._redact(text.strip()[:200])))
-        if response.status_code == 404 and absent_ok:
+                body = None
+                if status < 400:
+                    raise KibanaAnswerError(method, path, status,
+                                            "a body that is not JSON (%s)" % kind,
+                                            _wanted(expect, keys),
+                                            self._redact(text.strip()[:200]))
+        if status == 404 and absent_ok and isinstance(body, dict):
+            # Kibana's own 404 (a JSON error); an HTML or empty 404 comes from something else
+            # (a wrong base path, a proxy) and never means "nothing there".
             return ABSENT
-        if response.status_code >= 400:
-            message = self._redact(kibana_message(body, text))
-            if body is None and text.strip():
-                message = "non-JSON error body (%s): %s" % (
-                    response.headers.get("Content-Type", "unknown content type"), message[:200])
-            raise KibanaApiError(method, path, response.status_code, message, body)
-        return body
+        if status >= 400:
+            message = self._redact(kibana_message(body if body is not Empty else None, text))
+            if body is None:
+                message = "non-JSON error body (%s): %s" % (kind, message[:200])
+            raise KibanaApiError(method, path, status, message,
+                                 body if body is not Empty else None)
+        if not 200 <= status < 300:
+            location = response.headers.get("Location")
+            raise KibanaAnswerError(method, path, status, self._redact(
+                "a status Kibana's API does not answer" + (" (Location: %s)" % location
+                                                           if location else "")), "2xx")
+        if not _fits(body, expect, keys, allowed_keys):
+            raise KibanaAnswerError(method, path, status, _shape(body), _wanted(expect, keys))
+        return None if body is Empty else body
 
     def pages(self, api_path, params=None, page_param="page", size_param="per_page", size=100,
-              items_key="data", space_id=None, first_page=1):
+              items_key="data", space_id=None, first_page=1, keys=()):
         """Every item of a paginated _find/list endpoint (each family names its parameters and
         envelope differently: per_page/perPage/pageSize, data/items)."""
         page = first_page
         seen = 0
         while True:
             items, total = self.page(api_path, page, params, page_param, size_param, size,
-                                     items_key, space_id)
+                                     items_key, space_id, keys)
             yield from items
             seen += len(items)
             if not items or len(items) < size or (total is not None and seen >= total):
@@ -225,22 +341,100 @@ class KibanaClient(object):
             page += 1
 
     def page(self, api_path, page, params=None, page_param="page", size_param="per_page",
-             size=100, items_key="data", space_id=None):
-        """One page of a paginated endpoint (named as for pages()): (items, total or None)."""
+             size=100, items_key="data", space_id=None, keys=()):
+        """One page of a paginated endpoint (named as for pages()): (items, total or None).
+        The envelope must hold the items as a list of objects (with `keys`)."""
         query = dict(params or {})
         query[page_param] = page
         query[size_param] = size
-        body = self.get(api_path, params=query, space_id=space_id) or {}
-        return body.get(items_key) or [], body.get("total")
+        body = self.get(api_path, params=query, space_id=space_id, expect=dict,
+                        keys=(items_key,))
+        items, total = body[items_key], body.get("total")
+        if not _fits(items, (list,), keys, None) or not (
+                total is None or (isinstance(total, int) and not isinstance(total, bool))):
+            raise KibanaAnswerError("GET", self.path(api_path, space_id), 200,
+                                    "%s in %r" % (_shape(items), items_key),
+                                    "a JSON object with %r: a list of objects%s, and an integer "
+                                    "total" % (items_key, " with " + ", ".join(keys) if keys
+                                               else ""))
+        return items, total
 
-    def get(self, api_path, params=None, space_id=None, absent_ok=False):
-        return self.request("GET", api_path, params=params, space_id=space_id, absent_ok=absent_ok)
+    def get(self, api_path, params=None, space_id=None, absent_ok=False, expect=ANY_JSON,
+            keys=()):
+        return self.request("GET", api_path, params=params, space_id=space_id,
+                            absent_ok=absent_ok, expect=expect, keys=keys)
 
-    def post(self, api_path, body=None, params=None, space_id=None):
-        return self.request("POST", api_path, params=params, body=body, space_id=space_id)
+    def post(self, api_path, body=None, params=None, space_id=None, expect=ANY_JSON, keys=()):
+        return self.request("POST", api_path, params=params, body=body, space_id=space_id,
+                            expect=expect, keys=keys)
 
-    def put(self, api_path, body=None, params=None, space_id=None):
-        return self.request("PUT", api_path, params=params, body=body, space_id=space_id)
+    def put(self, api_path, body=None, params=None, space_id=None, expect=ANY_JSON, keys=()):
+        return self.request("PUT", api_path, params=params, body=body, space_id=space_id,
+                            expect=expect, keys=keys)
 
-    def delete(self, api_path, params=None, space_id=None, body=None):
-        return self.request("DELETE", api_path, params=params, space_id=space_id, body=body)
+    def delete(self, api_path, params=None, space_id=None, body=None, expect=ANY_JSON, keys=(),
+               allowed_keys=None):
+        return self.request("DELETE", api_path, params=params, space_id=space_id, body=body,
+                            expect=expect, keys=keys, allowed_keys=allowed_keys)
+
+
+def _as_tuple(expect):
+    return tuple(expect) if isinstance(expect, (tuple, list)) else (expect,)
+
+
+def _retry_after(response):
+    """Retry-After in seconds (a number or an HTTP date), or None."""
+    value = (response.headers.get("Retry-After") or "").strip()
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _causes(exc):
+    """`exc` and the exceptions it wraps (requests -> urllib3 -> ssl/socket), outermost first."""
+    seen = []
+    while exc is not None and exc not in seen and len(seen) < 10:
+        seen.append(exc)
+        inner = getattr(exc, "reason", None)
+        if not isinstance(inner, BaseException):
+            inner = next((a for a in getattr(exc, "args", ()) if isinstance(a, BaseException)),
+                         None)
+        exc = inner if inner is not None else (exc.__cause__ or exc.__context__)
+    return seen
+
+
+def _root_reason(exc):
+    """The innermost reason, without urllib3's 'Max retries exceeded' wrapping."""
+    for cause in reversed(_causes(exc)):
+        text = str(cause)
+        if text and "Max retries exceeded" not in text:
+            return text
+    return str(exc)
+
+
+def _never_connected(exc):
+    """A connection error raised before anything was sent (refused, no route, DNS)."""
+    names = set(type(cause).__name__ for cause in _causes(exc))
+    return bool(names & set(["NewConnectionError", "NameResolutionError", "ConnectTimeoutError",
+                             "ConnectionRefusedError", "gaierror"]))
+
+
+def tls_reason(exc):
+    """The real reason of a TLS failure, first; then what to do about it."""
+    verify = next((c for c in _causes(exc) if isinstance(c, ssl.SSLCertVerificationError)), None)
+    if verify is not None:
+        reason = getattr(verify, "verify_message", None) or str(verify)
+        return ("TLS certificate verification failed: %s (set ca_path to the CA that signed "
+                "Kibana's certificate; validate_certs=false only on test systems)" % reason)
+    inner = next((c for c in reversed(_causes(exc)) if isinstance(c, ssl.SSLError)), None)
+    return "TLS error: %s" % (inner if inner is not None else _root_reason(exc))

@@ -6,6 +6,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from ansible_collections.stackops.kibana.plugins.module_utils._client import Empty
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import drop_none, overlay
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource, Step
 
@@ -48,7 +49,7 @@ TYPE_CONFIG_DEFAULTS = {
 
 
 def list_connectors(client):
-    return client.get(CONNECTORS_PATH) or []
+    return client.get(CONNECTORS_PATH, expect=list, keys=("id", "name"))
 
 
 def public_view(connector):
@@ -88,7 +89,8 @@ class ConnectorResource(Resource):
             client.add_secrets(secret_leaves(params.get("secrets")))
 
     def read(self, object_id):
-        return self.client.get("%s/%s" % (CONNECTOR_PATH, object_id), absent_ok=True)
+        return self.client.get("%s/%s" % (CONNECTOR_PATH, object_id), absent_ok=True, expect=dict,
+                               keys=("id", "name"))
 
     @classmethod
     def list_all(cls, client):
@@ -157,7 +159,7 @@ class ConnectorResource(Resource):
         path = CONNECTOR_PATH
         if self.params.get("id"):
             path = "%s/%s" % (CONNECTOR_PATH, self.params["id"])
-        return self.client.post(path, body)
+        return self.client.post(path, body, expect=dict, keys=("id", "name"))
 
     def update(self, current, desired):
         # PUT replaces config and secrets wholesale: send the stored config with the user's keys
@@ -172,10 +174,11 @@ class ConnectorResource(Resource):
                 "connector %s is updated without secrets: Kibana replaces stored secrets with "
                 "what an update sends, so set secrets for connector types that have them"
                 % current["id"])
-        return self.client.put("%s/%s" % (CONNECTOR_PATH, current["id"]), body)
+        return self.client.put("%s/%s" % (CONNECTOR_PATH, current["id"]), body, expect=dict,
+                               keys=("id", "name"))
 
     def delete(self, current):
-        self.client.delete("%s/%s" % (CONNECTOR_PATH, current["id"]))
+        self.client.delete("%s/%s" % (CONNECTOR_PATH, current["id"]), expect=Empty)  # 204
 
     def predict(self, current, desired):
         predicted = super(ConnectorResource, self).predict(current, desired)
@@ -195,7 +198,8 @@ class ConnectorResource(Resource):
 def connector_info(client, params):
     """kibana_connector_info: one connector by id or name, or all (optionally of one type)."""
     if params.get("id"):
-        found = client.get("%s/%s" % (CONNECTOR_PATH, params["id"]), absent_ok=True)
+        found = client.get("%s/%s" % (CONNECTOR_PATH, params["id"]), absent_ok=True, expect=dict,
+                           keys=("id", "name"))
         connectors = [found] if found else []
     else:
         connectors = list_connectors(client)

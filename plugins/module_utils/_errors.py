@@ -42,5 +42,22 @@ class KibanaTransportError(KibanaError):
         self.maybe_sent = maybe_sent
 
 
+class KibanaAnswerError(KibanaError):
+    """Kibana (or something in between: a proxy, a cache) answered, but not as its contract
+    says: a body that is not JSON, empty where an object is due, of the wrong shape, or a
+    status the API never answers. Nothing is concluded from such an answer."""
+
+    def __init__(self, method, path, status, got, wanted, excerpt=None):
+        message = ("%s %s failed: HTTP %s with %s%s, which is not an answer of Kibana's API (a "
+                   "proxy or a cache in between?): nothing is concluded from it; check Kibana "
+                   "and run again%s" % (method, path, status, got,
+                                        " where %s was due" % wanted if wanted else "",
+                                        " (the body begins: %s)" % excerpt if excerpt else ""))
+        super(KibanaAnswerError, self).__init__(message, method=method, path=path, status=status)
+        self.method = method
+        self.path = path
+        self.status = status
+
+
 class ResourceError(KibanaError):
     """A problem with what the user asked for: bad input, ambiguity, a create-only change."""

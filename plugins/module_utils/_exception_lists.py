@@ -33,6 +33,9 @@ LISTS_FIND_PATH = "/api/exception_lists/_find"
 DUPLICATE_PATH = "/api/exception_lists/_duplicate"
 ITEMS_PATH = "/api/exception_lists/items"
 ITEMS_FIND_PATH = "/api/exception_lists/items/_find"
+# keys every list / item answer holds (an answer without them is not Kibana's)
+LIST_KEYS = ("id", "list_id")
+ITEM_KEYS = ("id", "item_id", "list_id")
 
 LIST_TYPES = ["detection", "rule_default", "endpoint", "endpoint_trusted_apps", "endpoint_events",
               "endpoint_host_isolation_exceptions", "endpoint_blocklists"]
@@ -123,7 +126,7 @@ EXCEPTION_LIST_INFO_KWARGS = dict(
 
 def read_list(client, list_id, namespace_type):
     return client.get(LISTS_PATH, params={"list_id": list_id, "namespace_type": namespace_type},
-                      absent_ok=True)
+                      absent_ok=True, expect=dict, keys=LIST_KEYS)
 
 
 def read_items(client, list_id, namespace_type, kql=None):
@@ -131,14 +134,14 @@ def read_items(client, list_id, namespace_type, kql=None):
     params = {"list_id": list_id, "namespace_type": namespace_type}
     if kql:
         params["filter"] = kql
-    return list(client.pages(ITEMS_FIND_PATH, params=params, size=ITEMS_PAGE_SIZE))
+    return list(client.pages(ITEMS_FIND_PATH, params=params, size=ITEMS_PAGE_SIZE, keys=ITEM_KEYS))
 
 
 def find_lists(client, namespace_types, kql=None):
     params = {"namespace_type": ",".join(namespace_types)}
     if kql:
         params["filter"] = kql
-    return list(client.pages(LISTS_FIND_PATH, params=params, size=LISTS_PAGE_SIZE))
+    return list(client.pages(LISTS_FIND_PATH, params=params, size=LISTS_PAGE_SIZE, keys=LIST_KEYS))
 
 
 def timestamp(value):
@@ -525,19 +528,20 @@ class ItemSync(object):
     def _create(self, item_id):
         body = self.create_body(item_id)
         try:
-            return self.client.post(ITEMS_PATH, body)
+            return self.client.post(ITEMS_PATH, body, expect=dict, keys=ITEM_KEYS)
         except KibanaTransportError as err:
             # The POST may have reached Kibana: look before sending it again.
             if not err.maybe_sent:
                 raise
-            if self.client.get(ITEMS_PATH, params=self._identity(item_id=item_id), absent_ok=True):
+            if self.client.get(ITEMS_PATH, params=self._identity(item_id=item_id), absent_ok=True,
+                               expect=dict, keys=ITEM_KEYS):
                 return True
-            return self.client.post(ITEMS_PATH, body)
+            return self.client.post(ITEMS_PATH, body, expect=dict, keys=ITEM_KEYS)
         except KibanaApiError as err:
             if err.status != 409:
                 raise
             found = self.client.get(ITEMS_PATH, params=self._identity(item_id=item_id),
-                                    absent_ok=True)
+                                    absent_ok=True, expect=dict, keys=ITEM_KEYS)
             if found is None or found.get("list_id") != self.list_id:
                 owner = found.get("list_id") if found else None
                 raise KibanaApiError(err.method, err.path, err.status, "%s (item_ids are unique "
@@ -550,15 +554,18 @@ class ItemSync(object):
 
     def _update(self, item_id, have):
         try:
-            return self.client.put(ITEMS_PATH, self.update_body(item_id, have))
+            return self.client.put(ITEMS_PATH, self.update_body(item_id, have), expect=dict,
+                                   keys=ITEM_KEYS)
         except KibanaApiError as err:
             if err.status != 409:
                 raise
         # A stale _version: someone changed the item since it was read. Read it again and
         # retry once against what it holds now.
-        fresh = self.client.get(ITEMS_PATH, params=self._identity(id=have["id"]), absent_ok=True)
+        fresh = self.client.get(ITEMS_PATH, params=self._identity(id=have["id"]), absent_ok=True,
+                                expect=dict, keys=ITEM_KEYS)
         if fresh is None:
-            return self.client.post(ITEMS_PATH, self.create_body(item_id))
+            return self.client.post(ITEMS_PATH, self.create_body(item_id), expect=dict,
+                                    keys=ITEM_KEYS)
         if self.os_types_recovered and not fresh.get("os_types"):
             fresh = dict(fresh, os_types=have.get("os_types") or [])
         return self._converge(item_id, fresh)
@@ -568,11 +575,13 @@ class ItemSync(object):
         if not item_changes(self.wanted[item_id], have):
             return False
         self.current[item_id] = have
-        return self.client.put(ITEMS_PATH, self.update_body(item_id, have))
+        return self.client.put(ITEMS_PATH, self.update_body(item_id, have), expect=dict,
+                               keys=ITEM_KEYS)
 
     def _delete(self, have):
         try:
-            self.client.delete(ITEMS_PATH, params=self._identity(id=have["id"]))
+            self.client.delete(ITEMS_PATH, params=self._identity(id=have["id"]), expect=dict,
+                               keys=("id",))  # the deleted item
         except KibanaApiError as err:
             if err.status != 404:  # already gone is what was asked
                 raise
@@ -750,7 +759,8 @@ class ExceptionListResource(Resource):
 
     def update(self, current, desired):
         try:
-            stored = self.client.put(LISTS_PATH, self._list_body(current, desired))
+            stored = self.client.put(LISTS_PATH, self._list_body(current, desired), expect=dict,
+                                     keys=LIST_KEYS)
         except KibanaApiError as err:
             if err.status != 409:
                 raise
@@ -758,7 +768,8 @@ class ExceptionListResource(Resource):
             fresh = self.read(current["list_id"])
             if fresh is None:
                 raise
-            stored = self.client.put(LISTS_PATH, self._list_body(fresh, desired))
+            stored = self.client.put(LISTS_PATH, self._list_body(fresh, desired), expect=dict,
+                                     keys=LIST_KEYS)
         self._check_os_types(stored, desired)
         return stored
 
@@ -803,12 +814,13 @@ class ExceptionListResource(Resource):
             if key in desired:
                 body[key] = desired[key]
         try:
-            return self.client.post(LISTS_PATH, body)
+            return self.client.post(LISTS_PATH, body, expect=dict, keys=LIST_KEYS)
         except KibanaTransportError as err:
             if not err.maybe_sent:
                 raise
             found = self.read(self.params["list_id"])
-            return found if found is not None else self.client.post(LISTS_PATH, body)
+            return found if found is not None else self.client.post(
+                LISTS_PATH, body, expect=dict, keys=LIST_KEYS)
 
     def _source(self, desired):
         source_id = self.params["duplicate_from"]
@@ -830,7 +842,8 @@ class ExceptionListResource(Resource):
         source = self._source(self.desired())
         return self.client.post(DUPLICATE_PATH, params={
             "list_id": source["list_id"], "namespace_type": self.namespace_type,
-            "include_expired_exceptions": "true" if self.params["include_expired_exceptions"] else "false"})
+            "include_expired_exceptions": "true" if self.params["include_expired_exceptions"] else "false"},
+            expect=dict, keys=LIST_KEYS)
 
     def _copies(self, created):
         if not self.params.get("duplicate_from"):
@@ -839,7 +852,8 @@ class ExceptionListResource(Resource):
 
     def delete(self, current):
         self.client.delete(LISTS_PATH, params={"list_id": current["list_id"],
-                                               "namespace_type": self.namespace_type})
+                                               "namespace_type": self.namespace_type},
+                           expect=dict, keys=("id",))  # the deleted list
 
     # ------------------------------------------------------------ check mode and results
 

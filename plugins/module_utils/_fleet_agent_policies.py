@@ -231,7 +231,8 @@ def list_policies(client, kuery=None, with_agent_count=False, full=False, size=1
     if full:
         params["full"] = "true"
     return list(client.pages(POLICIES_PATH, params=params, page_param="page",
-                             size_param="perPage", size=size, items_key="items"))
+                             size_param="perPage", size=size, items_key="items",
+                             keys=("id", "name")))
 
 
 def find_by_name(client, name, with_agent_count=True, full=True):
@@ -242,7 +243,8 @@ def find_by_name(client, name, with_agent_count=True, full=True):
 
 
 def get_policy(client, policy_id):
-    body = client.get("%s/%s" % (POLICIES_PATH, policy_id), absent_ok=True)
+    body = client.get("%s/%s" % (POLICIES_PATH, policy_id), absent_ok=True, expect=dict,
+                      keys=("item",))
     return body.get("item") if body else None
 
 
@@ -508,13 +510,14 @@ class AgentPolicyResource(Resource):
 
     # ------------------------------------------------------------ writes
 
-    def write(self, method, path, body, params=None):
+    def write(self, method, path, body, params=None, keys=("item",)):
         """A Fleet write, retried with backoff while Fleet answers 409 for a concurrent write.
         A duplicate name is a 409 as well, but permanent: it fails at once."""
         delay = CONFLICT_BACKOFF
         for attempt in range(CONFLICT_RETRIES + 1):
             try:
-                return self.client.request(method, path, params=params, body=body)
+                return self.client.request(method, path, params=params, body=body, expect=dict,
+                                           keys=keys)
             except KibanaApiError as err:
                 if err.status != 409 or DUPLICATE_NAME.search(err.kibana_message) or \
                         self._id_taken(method, path, body, err):
@@ -614,7 +617,7 @@ class AgentPolicyResource(Resource):
         if self.params.get("force"):
             body["force"] = True
         try:
-            self.write("POST", "%s/delete" % POLICIES_PATH, body)
+            self.write("POST", "%s/delete" % POLICIES_PATH, body, keys=("id",))
         except KibanaApiError as err:
             agents = self.agents
             if err.status == 400 and agents:
@@ -692,10 +695,11 @@ def agent_policy_info(client, params):
         query["full"] = "true"
     if params.get("page") is not None:
         policies, total = client.page(POLICIES_PATH, params["page"], query, size_param="perPage",
-                                      size=per_page, items_key="items")
+                                      size=per_page, items_key="items", keys=("id", "name"))
     else:
         policies = list(client.pages(POLICIES_PATH, params=query, page_param="page",
-                                     size_param="perPage", size=per_page, items_key="items"))
+                                     size_param="perPage", size=per_page, items_key="items",
+                                     keys=("id", "name")))
         total = None
     if params.get("name") is not None:
         policies = [p for p in policies if p.get("name") == params["name"]]

@@ -407,13 +407,14 @@ def merged_view(current, desired):
 
 def list_packs(client, page=None, size=100):
     if page is not None:
-        return client.page(PACKS_PATH, page, size_param="pageSize", size=size, items_key="data")
+        return client.page(PACKS_PATH, page, size_param="pageSize", size=size, items_key="data",
+                           keys=("name",))
     return list(client.pages(PACKS_PATH, page_param="page", size_param="pageSize", size=size,
-                             items_key="data")), None
+                             items_key="data", keys=("name",))), None
 
 
 def get_pack(client, pack_id):
-    body = client.get("%s/%s" % (PACKS_PATH, pack_id), absent_ok=True)
+    body = client.get("%s/%s" % (PACKS_PATH, pack_id), absent_ok=True, expect=dict, keys=("data",))
     return pack_view(body["data"]) if body and body.get("data") else None
 
 
@@ -550,7 +551,7 @@ class OsqueryPackResource(Resource):
         return self._version
 
     def _read_version(self):
-        status = self.client.get(STATUS_PATH, space_id="default")
+        status = self.client.get(STATUS_PATH, space_id="default", expect=dict)
         version = status.get("version") if isinstance(status, dict) else None
         if not isinstance(version, dict):  # not Kibana's answer: the version is unknown
             version = {}
@@ -752,7 +753,8 @@ class OsqueryPackResource(Resource):
     def create(self, desired):
         if self.source is not None:
             return self.create_by_copy(desired)
-        created = self.client.post(PACKS_PATH, self.create_body(desired)) or {}
+        created = self.client.post(PACKS_PATH, self.create_body(desired), expect=dict,
+                                   keys=("data",))
         data = created.get("data") or {}
         # The create answer has no policy_ids and array-shaped shards: read the pack back.
         return self.read(data.get("saved_object_id")) or pack_view(data)
@@ -760,7 +762,8 @@ class OsqueryPackResource(Resource):
     def create_by_copy(self, desired):
         """POST .../copy (named <source>_copy, disabled, no policies, no shards), then one PUT
         with the user's name and fields; the copy is removed again when that PUT fails."""
-        copied = self.client.post("%s/%s/copy" % (PACKS_PATH, self.source["id"])) or {}
+        copied = self.client.post("%s/%s/copy" % (PACKS_PATH, self.source["id"]), expect=dict,
+                                  keys=("data",))
         view = pack_view(copied.get("data") or {})
         self.extras["copied_from"] = self.source["id"]
         try:
@@ -768,7 +771,8 @@ class OsqueryPackResource(Resource):
                 self.update(view, desired)
         except KibanaError as err:
             try:
-                self.client.delete("%s/%s" % (PACKS_PATH, view["id"]))
+                self.client.delete("%s/%s" % (PACKS_PATH, view["id"]), expect=dict,
+                                   allowed_keys=())
                 err.message += " (the copy %s was deleted again)" % view["id"]
             except KibanaError:
                 err.message += " (the copy %s named %r is left in Kibana)" % (view["id"],
@@ -802,11 +806,13 @@ class OsqueryPackResource(Resource):
         return body
 
     def update(self, current, desired):
-        self.client.put("%s/%s" % (PACKS_PATH, current["id"]), self.update_body(current, desired))
+        self.client.put("%s/%s" % (PACKS_PATH, current["id"]), self.update_body(current, desired),
+                        expect=dict, keys=("data",))
 
     def delete(self, current):
         try:
-            self.client.delete("%s/%s" % (PACKS_PATH, current["id"]))
+            self.client.delete("%s/%s" % (PACKS_PATH, current["id"]), expect=dict,
+                               allowed_keys=())  # 200 {}
         except KibanaApiError as err:
             if err.status != 404:  # deleted meanwhile
                 raise

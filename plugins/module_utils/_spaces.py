@@ -9,6 +9,7 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.stackops.kibana.plugins.module_utils._client import Empty
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import overlay
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import ResourceError
@@ -117,7 +118,7 @@ class SpaceResource(Resource):
         return self.current
 
     def read(self, object_id):
-        found = self.client.get(space_path(object_id), absent_ok=True)
+        found = self.client.get(space_path(object_id), absent_ok=True, expect=dict, keys=("id",))
         return None if found is None else check_space_answer(found, "GET space %s" % object_id)
 
     def desired(self):
@@ -165,17 +166,19 @@ class SpaceResource(Resource):
 
     def create(self, desired):
         body = dict(desired, id=self.params["id"])
-        return check_space_answer(self.client.post(SPACE_PATH, body), "POST space")
+        return check_space_answer(self.client.post(SPACE_PATH, body, expect=dict, keys=("id",)),
+                                  "POST space")
 
     def update(self, current, desired):
         # PUT is a partial update in Kibana, but its schema wants the whole space: send the
         # stored one with the user's fields laid over it.
         body = overlay(dict((k, v) for k, v in current.items() if k != "_reserved"), desired)
         body["id"] = current["id"]
-        return check_space_answer(self.client.put(space_path(current["id"]), body), "PUT space")
+        return check_space_answer(self.client.put(space_path(current["id"]), body, expect=dict,
+                                                   keys=("id",)), "PUT space")
 
     def delete(self, current):
-        self.client.delete(space_path(current["id"]))
+        self.client.delete(space_path(current["id"]), expect=Empty)  # 204
 
     def predict(self, current, desired):
         predicted = super(SpaceResource, self).predict(current, desired)
@@ -189,10 +192,10 @@ class SpaceResource(Resource):
 def space_info(client, params):
     """kibana_space_info: one space by id, or all (optionally those with a name)."""
     if params.get("id"):
-        found = client.get(space_path(params["id"]), absent_ok=True)
+        found = client.get(space_path(params["id"]), absent_ok=True, expect=dict, keys=("id",))
         spaces = [check_space_answer(found, "GET space")] if found is not None else []
     else:
-        answer = client.get(SPACE_PATH)
+        answer = client.get(SPACE_PATH, expect=list, keys=("id",))
         if not isinstance(answer, list):
             raise ResourceError("Kibana's answer to GET %s is not a list of spaces: %r"
                                 % (SPACE_PATH, answer))

@@ -21,10 +21,26 @@ Test-only API under /_emulator/ (no auth; not part of Kibana):
                               (path as received, /s/<space> included; no headers are kept)
   DELETE /_emulator/requests  clear the log
   POST   /_emulator/reset     forget every object, space and fault, and clear the log
-  POST   /_emulator/faults    {{"method": "GET"|"*", "path": REGEX, "count": N, then any of
+  POST   /_emulator/faults    {{"method": "GET"|"*", "path": REGEX, "count": N (default 1),
+                              "skip": N (let the first N matching requests through), then any of
                               "status": 503, "body": {{...}}, "headers": {{...}}, "delay_ms": 500,
                               "drop": true (close without answering) | "after" (handle, then
-                              close), "malformed": true (an HTML page instead of JSON)}}
+                              close), "malformed": true (an HTML page instead of JSON),
+                              "kind": one of
+                                truncated_json  the real answer cut in half (handled first)
+                                invalid_json    200 with a body that is not JSON
+                                empty_body      200 with no body
+                                json_list       200 [{{"unexpected": "shape"}}]
+                                json_string     200 "unexpected"
+                                json_object     200 {{"unexpected": "shape"}}
+                                html            200 with an HTML page
+                                reset           the connection aborted with a TCP RST
+                                late            handled, answered after delay_ms (default 2000)
+                              ("status"/"body" override a kind's defaults), "handle": true|false
+                              (whether Kibana does the work before the fault spoils the answer;
+                              default: true for truncated_json and late only)}}
+  GET    /_emulator/faults    the pending faults (count and skip as they stand)
+  DELETE /_emulator/faults    forget every pending fault
   GET|POST /_emulator/config  {{"latency_ms": 20, "kibana_version": "9.3.0"}}
   GET    /_emulator/state     every stored object
   POST   /_emulator/users     {{"username": U, "password": P, "spaces": ["ops"]}}: a basic-auth

@@ -7,7 +7,9 @@ import copy
 import datetime
 import json
 import re
+import os
 import socket
+import struct
 import threading
 import time
 import uuid
@@ -41,8 +43,23 @@ PRIVILEGES = (
     (re.compile(r"^/api/alerting"), "alerting-read", "alerting-all"),
     (re.compile(r"^/api/actions"), "actions-read", "actions-all"),
 )
+# Fault kinds of POST /_emulator/faults -> whether Kibana handles the request before the fault
+# spoils the answer (the default of the fault's `handle`). "late" always handles, then answers
+# after `delay_ms` (past the client's time-out): the work is done, the answer comes too late.
+FAULT_KINDS = {"truncated_json": True, "invalid_json": False, "empty_body": False,
+               "json_list": False, "json_string": False, "json_object": False,
+               "html": False, "reset": False, "late": True}
+# The default body of the wrong-shape kinds: JSON, but of a shape no endpoint answers.
+BODY_FAULTS = {"truncated_json": None, "invalid_json": None, "empty_body": None,
+               "json_list": [{"unexpected": "shape"}], "json_string": "unexpected",
+               "json_object": {"unexpected": "shape"}}
 FORBIDDEN_MESSAGE = ("API [{method} {path}] is unauthorized for user, this action is granted by "
                      "the Kibana privileges [{privilege}]")
+
+
+def _handled_first(fault):
+    """Whether the request reaches Kibana before the fault spoils its answer."""
+    return fault.get("drop") == "after" or bool(fault.get("handle"))
 
 
 def now_iso():
@@ -172,17 +189,19 @@ class Emulator:
             latency = self.config["latency_ms"]
         if latency:
             time.sleep(latency / 1000.0)
-        if fault is not None and fault.get("drop") != "after":
+        if fault is not None:
+            entry["fault"] = fault.get("kind") or "fault"
+        if fault is not None and not _handled_first(fault):
             response = self._apply_fault(fault, request)
             if response is not None:
-                entry["status"] = None if fault.get("drop") else response.status_code
+                entry["status"] = None if fault.get("drop") or fault.get("kind") == "reset" \
+                    else response.status_code
                 return response
         status, body = self._handle(request, path)
         entry["status"] = status
-        if fault is not None and fault.get("drop") == "after":
-            # Kibana did the work, the answer is lost on the way back (the client must look
-            # before sending the request again).
-            return self._drop(request)
+        if fault is not None and _handled_first(fault):
+            # Kibana did the work; what comes back is lost, broken or late.
+            return self._apply_fault(fault, request, self._json_response(status, body))
         return self._json_response(status, body)
 
     def _handle(self, request, path):
@@ -281,28 +300,54 @@ class Emulator:
                 continue
             if not re.search(fault["path"], path):
                 continue
+            if fault["skip"] > 0:  # let this one through, fault a later one
+                fault["skip"] -= 1
+                continue
             fault["count"] -= 1
             if fault["count"] <= 0:
                 self.faults.remove(fault)
             return dict(fault)
         return None
 
-    def _apply_fault(self, fault, request):
+    def _apply_fault(self, fault, request, answer=None):
+        """The faulty answer; `answer` is Kibana's real one when the request was handled
+        first. None: no fault on the answer (a delay only), handle the request normally."""
         if fault.get("delay_ms"):
             time.sleep(fault["delay_ms"] / 1000.0)
+        kind = fault.get("kind")
+        if kind == "late":
+            return answer  # complete, but after the client's time-out (delay_ms)
+        if kind == "reset":
+            return self._reset(request)
         if fault.get("drop"):
             return self._drop(request)
-        if fault.get("malformed"):
-            return Response("<html><body>502 Bad Gateway</body></html>", status=fault.get("status") or 502,
-                            content_type="text/html")
-        if fault.get("status"):
+        status = fault.get("status") or (200 if kind else None)
+        if kind in BODY_FAULTS:
             body = fault.get("body")
-            headers = fault.get("headers") or {}
-            if body is None:
-                body = KibanaError(fault["status"], fault.get("message", "injected fault")).body()
-            return Response(json.dumps(body), status=fault["status"], headers=headers,
+            if kind == "truncated_json":
+                if answer is not None and answer.get_data():
+                    text, status = answer.get_data(as_text=True), answer.status_code
+                else:
+                    text = json.dumps(body if body is not None else {"id": new_id(), "name": "x"})
+                payload = text[:max(1, len(text) // 2)]
+            elif kind == "invalid_json":
+                payload = '{"id": "x", "name": unquoted, }'
+            elif kind == "empty_body":
+                payload = ""
+            else:
+                payload = json.dumps(body if body is not None else BODY_FAULTS[kind])
+            return Response(payload, status=status, headers=fault.get("headers") or {},
                             content_type="application/json; charset=utf-8")
-        return None  # a delay only: handle the request normally
+        if fault.get("malformed") or kind == "html":
+            return Response("<html><body>502 Bad Gateway</body></html>",
+                            status=status or 502, content_type="text/html")
+        if status:
+            body = fault.get("body")
+            if body is None:
+                body = KibanaError(status, fault.get("message", "injected fault")).body()
+            return Response(json.dumps(body), status=status, headers=fault.get("headers") or {},
+                            content_type="application/json; charset=utf-8")
+        return answer  # a delay only (None: handle the request normally)
 
     @staticmethod
     def _drop(request):
@@ -315,6 +360,21 @@ class Emulator:
                 pass
         return Response(status=500)
 
+    @staticmethod
+    def _reset(request):
+        """Abort the client's connection with a TCP RST (SO_LINGER 0, then close): the client
+        reads 'connection reset by peer'. The raised ConnectionResetError tells werkzeug that
+        the connection is gone (it stops quietly)."""
+        connection = request.environ.get("emulator.connection")
+        if connection is None:  # not served by EmulatorServer: drop instead
+            return Emulator._drop(request)
+        try:
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            os.close(connection.detach())
+        except OSError:
+            pass
+        raise ConnectionResetError("emulated TCP reset")
+
     # ------------------------------------------------------------------ /_emulator/
 
     def _control_routes(self):
@@ -323,6 +383,8 @@ class Emulator:
             ("DELETE", "/_emulator/requests", self._ctl_clear_requests),
             ("POST", "/_emulator/reset", self._ctl_reset),
             ("POST", "/_emulator/faults", self._ctl_faults),
+            ("GET", "/_emulator/faults", self._ctl_list_faults),
+            ("DELETE", "/_emulator/faults", self._ctl_clear_faults),
             ("GET", "/_emulator/config", self._ctl_get_config),
             ("POST", "/_emulator/config", self._ctl_config),
             ("GET", "/_emulator/state", self._ctl_state),
@@ -360,17 +422,38 @@ class Emulator:
 
     def _ctl_faults(self, call):
         body = call.body or {}
-        if "method" not in body or "path" not in body:
+        if not isinstance(body, dict) or "method" not in body or "path" not in body:
             raise bad_request("a fault needs method and path")
+        kind = body.get("kind")
+        if kind is not None and kind not in FAULT_KINDS:
+            raise bad_request(f"unknown fault kind {kind!r}: one of {sorted(FAULT_KINDS)}")
+        try:
+            re.compile(body["path"])
+            count, skip = int(body.get("count", 1)), int(body.get("skip", 0))
+            delay_ms = float(body.get("delay_ms", 2000 if kind == "late" else 0))
+        except (re.error, TypeError, ValueError) as err:
+            raise bad_request(f"bad fault: {err}")
+        handle = body.get("handle")
         fault = {"method": body["method"].upper(), "path": body["path"],
-                 "count": int(body.get("count", 1)), "status": body.get("status"),
+                 "count": count, "skip": skip, "kind": kind, "status": body.get("status"),
                  "body": body.get("body"), "headers": body.get("headers"),
                  "message": body.get("message", "injected fault"),
-                 "delay_ms": body.get("delay_ms", 0),
+                 "delay_ms": delay_ms,
+                 "handle": FAULT_KINDS.get(kind, False) if handle is None else bool(handle),
                  "drop": "after" if body.get("drop") == "after" else bool(body.get("drop")),
                  "malformed": bool(body.get("malformed"))}
+        if kind == "late":
+            fault["handle"] = True
         self.faults.append(fault)
         return {"faults": len(self.faults)}
+
+    def _ctl_list_faults(self, call):
+        return copy.deepcopy(self.faults)
+
+    def _ctl_clear_faults(self, call):
+        cleared = len(self.faults)
+        self.faults = []
+        return {"cleared": cleared}
 
     def _ctl_get_config(self, call):
         return dict(self.config)

@@ -8,7 +8,7 @@ Families validated by zod (exception lists) or io-ts (osquery) word their own me
 
 import re
 
-from .errors import bad_request
+from .errors import KibanaError, bad_request
 
 UNDEFINED = object()
 # What Kibana calls a UUID when a saved object with encrypted attributes gets a caller-chosen id
@@ -116,3 +116,122 @@ def body_or_empty(body, where="request body"):
     if body is None:
         raise bad_request(f"[{where}]: expected a plain object value, but found [null] instead.")
     return body
+
+
+# --------------------------------------------------------------------------- config-schema bits
+# Wordings of @kbn/config-schema types beyond plain ones (literal, oneOf, never, ranges), used by
+# the alerting and connector type schemas.
+
+
+class Literal(Field):
+    """schema.literal(value)."""
+
+    def __init__(self, value, **kwargs):
+        super().__init__("any", **kwargs)
+        self.value = value
+
+    def check(self, value, where):
+        if value is UNDEFINED and self.required:
+            raise bad_request(f"[{where}]: expected value to equal [{self.value}]")
+        if value is UNDEFINED or (value is None and self.nullable):
+            return value
+        if value != self.value or isinstance(value, bool) != isinstance(self.value, bool):
+            raise bad_request(f"[{where}]: expected value to equal [{self.value}]")
+        return value
+
+
+class AnyOf(Field):
+    """schema.oneOf([...]): the first alternative that validates wins."""
+
+    def __init__(self, *alternatives, **kwargs):
+        super().__init__("any", **kwargs)
+        self.alternatives = alternatives
+
+    def check(self, value, where):
+        if value is UNDEFINED:
+            if self.required:
+                raise bad_request(f"[{where}]: expected at least one defined value but got [undefined]")
+            return UNDEFINED
+        if value is None and self.nullable:
+            return None
+        failures = []
+        for index, alternative in enumerate(self.alternatives):
+            try:
+                return alternative.check(value, f"{where}.{index}")
+            except KibanaError as err:
+                failures.append(f"- {err.message}")
+        raise bad_request(f"[{where}]: types that failed validation:\n" + "\n".join(failures))
+
+
+class Never(Field):
+    """schema.never(): the key must be absent (conditional schemas' other branch)."""
+
+    def __init__(self):
+        super().__init__("any")
+
+    def check(self, value, where):
+        if value is not UNDEFINED:
+            raise bad_request(f"[{where}]: a value wasn't expected to be present")
+        return UNDEFINED
+
+
+def one_of(*values, **kwargs):
+    return AnyOf(*(Literal(v) for v in values), **kwargs)
+
+
+def all_of(*checks):
+    """Several `validate` callables, first problem wins."""
+    def check(value):
+        for one in checks:
+            problem = one(value)
+            if problem:
+                return problem
+        return None
+    return check
+
+
+def min_length(low):
+    return lambda v: (f"value has length [{len(v)}] but it must have a minimum length of [{low}]."
+                      if len(v) < low else None)
+
+
+def between(low=None, high=None):
+    def check(value):
+        if low is not None and value < low:
+            return f"Value must be equal to or greater than [{low}]."
+        if high is not None and value > high:
+            return f"Value must be equal to or lower than [{high}]."
+        return None
+    return check
+
+
+def array_size(low=None, high=None):
+    def check(value):
+        if low is not None and len(value) < low:
+            return f"array size is [{len(value)}], but cannot be smaller than [{low}]"
+        if high is not None and len(value) > high:
+            return f"array size is [{len(value)}], but cannot be greater than [{high}]"
+        return None
+    return check
+
+
+def text(low=1, **kwargs):
+    """schema.string({minLength})."""
+    return Field("string", validate=min_length(low), **kwargs)
+
+
+def check_root(params, fields, strict=True):
+    """A rule type's params object: config-schema names its keys without a prefix ([index]: ...)
+    and (Joi) checks known keys before reporting unknown ones."""
+    out = {} if strict else dict(params)
+    for name, field in fields.items():
+        value = field.check(params.get(name, UNDEFINED), name)
+        if value is UNDEFINED and field.default is not UNDEFINED:
+            value = field.default() if callable(field.default) else field.default
+        if value is not UNDEFINED:
+            out[name] = value
+    if strict:
+        for key in params:
+            if key not in fields:
+                raise bad_request(f"[{key}]: definition for this key is missing")
+    return out

@@ -15,6 +15,14 @@ class _Handler(WSGIRequestHandler):
         environ["emulator.connection"] = self.connection
         return environ
 
+    def handle(self):
+        try:
+            super().handle()
+        except (OSError, ValueError):
+            if self.connection.fileno() != -1:
+                raise
+            # the app aborted this connection (fault kind "reset"): nothing more to read
+
     def log_request(self, *args, **kwargs):  # quiet: the emulator keeps its own request log
         pass
 

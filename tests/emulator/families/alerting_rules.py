@@ -17,114 +17,15 @@ import zoneinfo
 from ..app import Family, new_id, now_iso
 from ..errors import (KibanaError, bad_request, not_found, saved_object_conflict,
                       saved_object_not_found)
-from ..schema import ESO_ID_MESSAGE, UNDEFINED, UUID, Field, body_or_empty, check_object
+from ..schema import (ESO_ID_MESSAGE, UNDEFINED, UUID, AnyOf, Field, Literal, Never, all_of,
+                      array_size, between, body_or_empty, check_object, check_root,
+                      one_of, text)
 
 SO_TYPE = "alert"
 NOTIFY_WHEN = ("onActionGroupChange", "onActiveAlert", "onThrottleInterval")
 RECOVERED = ("recovered", "Recovered")
 DURATION = re.compile(r"^[1-9][0-9]*[smhd]$")
 SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-# --------------------------------------------------------------------------- config-schema bits
-# schema.py covers plain types; these add the config-schema wordings the alerting schemas need.
-
-
-class Literal(Field):
-    """schema.literal(value)."""
-
-    def __init__(self, value, **kwargs):
-        super().__init__("any", **kwargs)
-        self.value = value
-
-    def check(self, value, where):
-        if value is UNDEFINED and self.required:
-            raise bad_request(f"[{where}]: expected value to equal [{self.value}]")
-        if value is UNDEFINED or (value is None and self.nullable):
-            return value
-        if value != self.value or isinstance(value, bool) != isinstance(self.value, bool):
-            raise bad_request(f"[{where}]: expected value to equal [{self.value}]")
-        return value
-
-
-class AnyOf(Field):
-    """schema.oneOf([...]): the first alternative that validates wins."""
-
-    def __init__(self, *alternatives, **kwargs):
-        super().__init__("any", **kwargs)
-        self.alternatives = alternatives
-
-    def check(self, value, where):
-        if value is UNDEFINED:
-            if self.required:
-                raise bad_request(f"[{where}]: expected at least one defined value but got [undefined]")
-            return UNDEFINED
-        if value is None and self.nullable:
-            return None
-        failures = []
-        for index, alternative in enumerate(self.alternatives):
-            try:
-                return alternative.check(value, f"{where}.{index}")
-            except KibanaError as err:
-                failures.append(f"- {err.message}")
-        raise bad_request(f"[{where}]: types that failed validation:\n" + "\n".join(failures))
-
-
-class Never(Field):
-    """schema.never(): the key must be absent (conditional schemas' other branch)."""
-
-    def __init__(self):
-        super().__init__("any")
-
-    def check(self, value, where):
-        if value is not UNDEFINED:
-            raise bad_request(f"[{where}]: a value wasn't expected to be present")
-        return UNDEFINED
-
-
-def one_of(*values, **kwargs):
-    return AnyOf(*(Literal(v) for v in values), **kwargs)
-
-
-def all_of(*checks):
-    """Several `validate` callables, first problem wins."""
-    def check(value):
-        for one in checks:
-            problem = one(value)
-            if problem:
-                return problem
-        return None
-    return check
-
-
-def min_length(low):
-    return lambda v: (f"value has length [{len(v)}] but it must have a minimum length of [{low}]."
-                      if len(v) < low else None)
-
-
-def between(low=None, high=None):
-    def check(value):
-        if low is not None and value < low:
-            return f"Value must be equal to or greater than [{low}]."
-        if high is not None and value > high:
-            return f"Value must be equal to or lower than [{high}]."
-        return None
-    return check
-
-
-def array_size(low=None, high=None):
-    def check(value):
-        if low is not None and len(value) < low:
-            return f"array size is [{len(value)}], but cannot be smaller than [{low}]"
-        if high is not None and len(value) > high:
-            return f"array size is [{len(value)}], but cannot be greater than [{high}]"
-        return None
-    return check
-
-
-def text(low=1, **kwargs):
-    """schema.string({minLength})."""
-    return Field("string", validate=min_length(low), **kwargs)
 
 
 def duration(value):
@@ -149,23 +50,6 @@ def valid_hours(value):
     if value == "24:00" or re.match(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", value):
         return None
     return f"string is not a valid time in HH:mm format {value}"
-
-
-def check_root(params, fields, strict=True):
-    """A rule type's params object: config-schema names its keys without a prefix ([index]: ...)
-    and (Joi) checks known keys before reporting unknown ones."""
-    out = {} if strict else dict(params)
-    for name, field in fields.items():
-        value = field.check(params.get(name, UNDEFINED), name)
-        if value is UNDEFINED and field.default is not UNDEFINED:
-            value = field.default() if callable(field.default) else field.default
-        if value is not UNDEFINED:
-            out[name] = value
-    if strict:
-        for key in params:
-            if key not in fields:
-                raise bad_request(f"[{key}]: definition for this key is missing")
-    return out
 
 
 # --------------------------------------------------------------------------- rule types

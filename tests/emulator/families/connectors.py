@@ -6,6 +6,7 @@ import re
 from ..app import Family, new_id
 from ..errors import KibanaError, bad_request, saved_object_conflict, saved_object_not_found
 from ..schema import ESO_ID_MESSAGE, UUID, Field, check_object
+from .type_registry import CONNECTOR_TYPES
 
 SO_TYPE = "action"
 CONNECTOR_ID_MAX_LENGTH = 36
@@ -35,112 +36,57 @@ def connector_id_problem(connector_id, version):
     return f"[request params.id]: {problem}"
 
 
-def _slack_channels(channels):
-    # .slack_api channels come back with an "id" even when only a name was sent (TF PR #3749).
-    return [dict({"id": ""}, **c) if isinstance(c, dict) else c for c in channels]
+def empty_string_problem(value):
+    """validateEmptyStrings (actions/common/validate_empty_strings.ts): a blank string anywhere
+    inside the value, however deep, fails with one fixed text."""
+    if isinstance(value, str):
+        return "value '' is not valid" if value.strip() == "" else None
+    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) \
+        else ()
+    for child in children:
+        problem = empty_string_problem(child)
+        if problem:
+            return problem
+    return None
 
 
-class ConnectorType:
-    def __init__(self, type_id, name, license="basic", config=None, secrets=None,
-                 features=("alerting",), normalise_config=None):
-        self.id = type_id
-        self.name = name
-        self.license = license
-        self.config = config or {}
-        self.secrets = secrets or {}
-        self.features = list(features)
-        self.normalise_config = normalise_config
+class RecordOf(Field):
+    """schema.recordOf(schema.string(), schema.any({validate})): each value validated under its
+    key's path."""
 
-    def describe(self):
-        return {"id": self.id, "name": self.name, "enabled": True, "enabled_in_config": True,
-                "enabled_in_license": True, "minimum_license_required": self.license,
-                "supported_feature_ids": self.features, "is_system_action_type": False}
+    def __init__(self, **kwargs):
+        super().__init__("object", **kwargs)
 
-    def validate(self, config, secrets):
-        try:
-            config = check_object(config, self.config, where="config")
-        except KibanaError as err:
-            raise bad_request(f"error validating action type config: {err.message}")
-        try:
-            secrets = check_object(secrets, self.secrets, where="secrets")
-        except KibanaError as err:
-            raise bad_request(f"error validating action type secrets: {err.message}")
-        if self.normalise_config:
-            config = self.normalise_config(config)
-        return config, secrets
+    def check(self, value, where):
+        value = super().check(value, where)
+        if isinstance(value, dict):
+            for key, item in value.items():
+                problem = empty_string_problem(item)
+                if problem:
+                    raise bad_request(f"[{where}.{key}]: {problem}")
+        return value
 
 
-def _opt_str(default=None):
-    return Field("string", nullable=True, default=default)
+def non_blank(**kwargs):
+    return Field("string", validate=empty_string_problem, **kwargs)
 
 
-TYPES = {t.id: t for t in [
-    ConnectorType(".index", "Index", config={
-        "index": Field("string", required=True),
-        "refresh": Field("boolean", default=False),
-        "executionTimeField": _opt_str(),
-    }),
-    ConnectorType(".server-log", "Server log"),
-    ConnectorType(".webhook", "Webhook", license="gold", config={
-        "url": Field("string", required=True),
-        "method": Field("string", default="post", choices=["post", "put"]),
-        "headers": Field("object", nullable=True, default=None),
-        "hasAuth": Field("boolean", default=True),
-        "authType": Field("string", nullable=True),
-        "certType": Field("string", nullable=True),
-        "ca": Field("string", nullable=True),
-        "verificationMode": Field("string", nullable=True, choices=["none", "certificate", "full"]),
-    }, secrets={
-        "user": Field("string", nullable=True),
-        "password": Field("string", nullable=True),
-        "crt": Field("string", nullable=True),
-        "key": Field("string", nullable=True),
-        "pfx": Field("string", nullable=True),
-    }),
-    ConnectorType(".email", "Email", license="gold", config={
-        "from": Field("string", required=True),
-        "service": Field("string", default="other"),
-        "host": _opt_str(),
-        "port": Field("integer", nullable=True, default=None),
-        "secure": Field("boolean", nullable=True, default=None),
-        "hasAuth": Field("boolean", default=True),
-        "tenantId": _opt_str(),
-        "clientId": _opt_str(),
-        "oauthTokenUrl": _opt_str(),
-    }, secrets={
-        "user": Field("string", nullable=True),
-        "password": Field("string", nullable=True),
-        "clientSecret": Field("string", nullable=True),
-    }),
-    ConnectorType(".slack", "Slack", license="gold", features=("alerting", "uptime"),
-                  secrets={"webhookUrl": Field("string", required=True)}),
-    ConnectorType(".slack_api", "Slack API", license="gold", config={
-        "allowedChannels": Field("array", items=Field("object", fields={
-            "id": Field("string"), "name": Field("string", required=True)})),
-    }, secrets={"token": Field("string", required=True)},
-        normalise_config=lambda c: dict(c, allowedChannels=_slack_channels(c["allowedChannels"]))
-        if "allowedChannels" in c else c),
-    ConnectorType(".pagerduty", "PagerDuty", license="gold", config={
-        "apiUrl": _opt_str(),
-    }, secrets={"routingKey": Field("string", required=True)}),
-    ConnectorType(".teams", "Microsoft Teams", license="gold",
-                  secrets={"webhookUrl": Field("string", required=True)}),
-    ConnectorType(".cases", "Cases", license="platinum", features=("alerting",)),
-]}
-
+# create/schemas/v1.ts and update/schemas/v1.ts under actions/common/routes/connector/apis/.
 CREATE_FIELDS = {
-    "connector_type_id": Field("string", required=True),
-    "name": Field("string", required=True),
-    "config": Field("object", default=dict),
-    "secrets": Field("object", default=dict),
+    "name": non_blank(required=True),
+    "connector_type_id": non_blank(required=True),
+    "config": RecordOf(default=dict),
+    "secrets": RecordOf(default=dict),
 }
 UPDATE_FIELDS = {
-    "name": Field("string", required=True),
-    "config": Field("object", default=dict),
-    "secrets": Field("object", default=dict),
+    "name": non_blank(required=True),
+    "config": RecordOf(default=dict),
+    "secrets": RecordOf(default=dict),
 }
 
 # Seeded as if from kibana.yml (preconfigured) and built in (system): visible in every space.
+# System connectors are not readable through the public routes (get -> 404, not in the list:
+# spaces_only/tests/actions/get.ts, get_all.ts); updating or deleting them is refused.
 FIXED = [
     {"id": "my-slack1", "name": "Slack #xyz", "connector_type_id": ".slack",
      "is_preconfigured": True, "is_deprecated": False, "is_system_action": False},
@@ -203,47 +149,54 @@ class Connectors(Family):
 
     # ------------------------------------------------------------------ routes
 
+    def _types(self):
+        version = self.emulator.version_tuple()
+        return {i: t for i, t in CONNECTOR_TYPES.items() if version >= t.since}
+
     def list_types(self, call):
         feature = call.query.get("feature_id")
-        return [t.describe() for t in TYPES.values()
+        return [t.describe() for t in self._types().values()
                 if feature is None or feature in t.features]
 
     def list_connectors(self, call):
-        out = []
-        for fixed in FIXED:
-            out.append(dict(fixed))
-        for connector_id, entry in self.connectors.items():
-            if entry["space"] == call.space:
-                item = copy.deepcopy(entry["connector"])
-                item["referenced_by_count"] = self._referenced_by(call.space, connector_id)
-                out.append(item)
-        return out
+        """Preconfigured and the space's connectors, each with referenced_by_count, sorted by
+        name (getAll; spaces_only/tests/actions/get_all.ts). System connectors are left out."""
+        out = [dict(f) for f in FIXED if not f["is_system_action"]]
+        out += [copy.deepcopy(e["connector"]) for e in self.connectors.values()
+                if e["space"] == call.space]
+        for item in out:
+            item["referenced_by_count"] = self._referenced_by(call.space, item["id"])
+        return sorted(out, key=lambda c: c["name"].casefold())
 
     def create(self, call):
         connector_id = call.args.get("connector_id")
-        if connector_id is None and call.api_path.endswith("/") and \
-                self.emulator.version_tuple() < (8, 8):
+        version = self.emulator.version_tuple()
+        if connector_id is None and call.api_path.endswith("/") and version < (8, 8):
             # Kibana <= 8.7 had no route for a trailing slash (connectors.md, path quirk).
             raise KibanaError(404, "Not Found")
-        version = self.emulator.version_tuple()
         if connector_id is not None and version >= (9, 4):
             # Route params are validated before the body.
             problem = connector_id_problem(connector_id, version)
             if problem:
                 raise bad_request(problem)
         body = check_object(call.body, CREATE_FIELDS)
+        # The actions client's order (application/connector/methods/create/create.ts).
+        if connector_id is not None and self._fixed(connector_id):
+            raise bad_request(f"This {connector_id} already exists in a preconfigured action.")
+        ctype = self._types().get(body["connector_type_id"])
+        if ctype is None:
+            raise bad_request(f'Action type "{body["connector_type_id"]}" is not registered.')
+        if ctype.system:
+            raise bad_request(f"System action creation is forbidden. Action type: {ctype.id}.")
+        config, secrets = ctype.validate(body["config"], body["secrets"], version)
         if connector_id is not None:
             problem = connector_id_problem(connector_id, version)
             if problem:
                 raise bad_request(problem)
-            if connector_id in self.connectors or self._fixed(connector_id):
+            if connector_id in self.connectors:
                 raise saved_object_conflict(SO_TYPE, connector_id)
         else:
             connector_id = new_id()
-        ctype = TYPES.get(body["connector_type_id"])
-        if ctype is None:
-            raise bad_request(f'Action type "{body["connector_type_id"]}" is not registered.')
-        config, secrets = ctype.validate(body["config"], body["secrets"])
         connector = {"id": connector_id, "name": body["name"], "connector_type_id": ctype.id,
                      "config": config, "is_preconfigured": False, "is_deprecated": False,
                      "is_missing_secrets": False, "is_system_action": False}
@@ -253,7 +206,7 @@ class Connectors(Family):
 
     def get(self, call):
         fixed = self._fixed(call.args["connector_id"])
-        if fixed:
+        if fixed and not fixed["is_system_action"]:
             return fixed
         return copy.deepcopy(self._find(call, call.args["connector_id"])["connector"])
 
@@ -266,9 +219,10 @@ class Connectors(Family):
             raise bad_request(f"{kind} {connector_id} can not be updated.")
         entry = self._find(call, connector_id)
         connector = entry["connector"]
-        ctype = TYPES[connector["connector_type_id"]]
+        ctype = CONNECTOR_TYPES[connector["connector_type_id"]]
         # A full overwrite: config and secrets are replaced by what was sent ({} when omitted).
-        config, secrets = ctype.validate(body["config"], body["secrets"])
+        config, secrets = ctype.validate(body["config"], body["secrets"],
+                                         self.emulator.version_tuple())
         connector.update({"name": body["name"], "config": config, "is_missing_secrets": False})
         entry["secrets"] = secrets
         return copy.deepcopy(connector)

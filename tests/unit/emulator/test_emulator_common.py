@@ -162,7 +162,10 @@ def test_preconfigured_and_system_connectors_are_listed_and_read_only(kibana):
     listed = {c["id"]: c for c in kibana.api("GET", "/api/actions/connectors", space="ops").json()}
     assert listed["my-slack1"]["is_preconfigured"] is True
     assert "config" not in listed["my-slack1"] and "is_missing_secrets" not in listed["my-slack1"]
-    assert listed["system-connector-.cases"]["is_system_action"] is True
+    # system connectors are not listed nor readable (spaces_only/tests/actions/get_all.ts, get.ts)
+    assert "system-connector-.cases" not in listed
+    assert listed["my-slack1"]["referenced_by_count"] == 0
+    assert kibana.api("GET", "/api/actions/connector/system-connector-.cases").status_code == 404
     put = kibana.api("PUT", "/api/actions/connector/my-slack1", {"name": "x"})
     assert (put.status_code, put.json()["message"]) == (400, "Preconfigured action my-slack1 can not be updated.")
     put = kibana.api("PUT", "/api/actions/connector/system-connector-.cases", {"name": "x"})
@@ -206,7 +209,7 @@ def test_reset_forgets_state_log_spaces_and_faults(kibana):
     assert kibana.requests() == []
     assert kibana.control("GET", "/config") == {"latency_ms": 0, "kibana_version": "9.4.0"}
     assert kibana.api("GET", "/api/status").status_code == 200
-    assert [c["name"] for c in kibana.api("GET", "/api/actions/connectors").json()] == ["Slack #xyz", "Cases"]
+    assert [c["name"] for c in kibana.api("GET", "/api/actions/connectors").json()] == ["Slack #xyz"]
     assert kibana.api("GET", "/api/spaces/space/ops").status_code == 404
 
 

@@ -83,3 +83,247 @@ def test_from_9_4_other_ids_fail_the_params_schema(kibana, connector_id, message
     # validate_connector_id.ts and its unit test (the texts above).
     assert error(kibana.api("POST", f"{CONNECTOR}/{connector_id}", SERVER_LOG), 400) == \
         f"[request params.id]: {message}"
+
+
+# --------------------------------------------------------------------------- create / update
+# x-pack/platform/test/alerting_api_integration/security_and_spaces/group2/tests/actions/create.ts
+# and update.ts (superuser rows), spaces_only/tests/actions/{create,update,get,get_all,delete}.ts.
+
+INDEX = {"name": "My Connector", "connector_type_id": ".index", "config": {"index": "x"}}
+
+
+def test_create_answer_has_exactly_the_documented_keys(kibana):
+    made = kibana.api("POST", CONNECTOR, INDEX).json()
+    assert made == {"id": made["id"], "is_preconfigured": False, "is_system_action": False,
+                    "is_deprecated": False, "is_missing_secrets": False,
+                    "name": "My Connector", "connector_type_id": ".index",
+                    "config": {"index": "x", "refresh": False, "executionTimeField": None}}
+    assert kibana.api("GET", f"{CONNECTOR}/{made['id']}").json() == made
+
+
+@pytest.mark.parametrize("body,message", [
+    ({}, "[request body.name]: expected value of type [string] but got [undefined]"),
+    (dict(INDEX, name=" "), "[request body.name]: value '' is not valid"),
+    (dict(INDEX, config={"index": " "}), "[request body.config.index]: value '' is not valid"),
+    # validateEmptyStrings walks nested values; the path names the top-level key
+    (dict(INDEX, config={"index": "x", "deep": {"a": [" "]}}),
+     "[request body.config.deep]: value '' is not valid"),
+    (dict(INDEX, secrets={"password": "  "}), "[request body.secrets.password]: value '' is not valid"),
+    (dict(INDEX, config=None), "[request body.config]: expected value of type [object] but got [null]"),
+    (dict(INDEX, secrets=None), "[request body.secrets]: expected value of type [object] but got [null]"),
+    (dict(INDEX, connector_type_id="test.unregistered-action-type"),
+     'Action type "test.unregistered-action-type" is not registered.'),
+    ({"name": "s", "connector_type_id": ".cases"},
+     "System action creation is forbidden. Action type: .cases."),
+    (dict(INDEX, config={}),
+     "error validating action type config: [index]: expected value of type [string] but got "
+     "[undefined]"),
+    (dict(INDEX, config={"index": 1}),
+     "error validating action type config: [index]: expected value of type [string] but got "
+     "[number]"),
+    ({"name": "s", "connector_type_id": ".slack"},
+     "error validating action type secrets: [webhookUrl]: expected value of type [string] but "
+     "got [undefined]"),
+    (dict(INDEX, extra=1), "[request body.extra]: definition for this key is missing"),
+])
+def test_create_is_refused_as_kibana_words_it(kibana, body, message):
+    assert error(kibana.api("POST", CONNECTOR, body), 400) == message
+    assert [c["id"] for c in kibana.api("GET", "/api/actions/connectors").json()] == ["my-slack1"]
+
+
+def test_a_preconfigured_id_is_refused_before_the_type_is_looked_at(kibana):
+    body = {"name": "x", "connector_type_id": "system-abc-action-type", "config": {},
+            "secrets": {}}
+    assert error(kibana.api("POST", f"{CONNECTOR}/my-slack1", body), 400) == \
+        "This my-slack1 already exists in a preconfigured action."
+
+
+@pytest.mark.parametrize("body,message", [
+    ({}, "[request body.name]: expected value of type [string] but got [undefined]"),
+    ({"name": "My Connector updated", "config": None},
+     "[request body.config]: expected value of type [object] but got [null]"),
+    ({"name": " "}, "[request body.name]: value '' is not valid"),
+    ({"name": "n", "config": {"index": " "}},
+     "[request body.config.index]: value '' is not valid"),
+    ({"name": "n", "connector_type_id": ".index"},
+     "[request body.connector_type_id]: definition for this key is missing"),
+])
+def test_update_route_validation_runs_before_the_lookup(kibana, body, message):
+    # update.ts sends these to id `1`, which does not exist: the schema answers first.
+    assert error(kibana.api("PUT", f"{CONNECTOR}/1", body), 400) == message
+
+
+def test_update_of_an_unknown_or_other_space_connector_is_404(kibana):
+    body = {"name": "My Connector updated", "config": {"index": "x"}}
+    assert error(kibana.api("PUT", f"{CONNECTOR}/1", body), 404) == \
+        "Saved object [action/1] not found"
+    made = kibana.api("POST", CONNECTOR, INDEX).json()
+    assert error(kibana.api("PUT", f"{CONNECTOR}/{made['id']}", body, space="ops"), 404) == \
+        f"Saved object [action/{made['id']}] not found"
+
+
+def test_update_validates_secrets_with_the_type_prefix(kibana):
+    made = kibana.api("POST", CONNECTOR, {"name": "w", "connector_type_id": ".webhook",
+                                          "config": {"url": "https://x.example"}}).json()
+    resp = kibana.api("PUT", f"{CONNECTOR}/{made['id']}", {
+        "name": "w", "config": {"url": "https://x.example"}, "secrets": {"password": 42}})
+    assert error(resp, 400) == ("error validating action type secrets: [password]: expected "
+                                "value of type [string] but got [number]")
+
+
+def test_update_answer_keeps_the_create_shape(kibana):
+    made = kibana.api("POST", CONNECTOR, INDEX).json()
+    updated = kibana.api("PUT", f"{CONNECTOR}/{made['id']}", {
+        "name": "My Connector updated", "config": {"index": "y"}}).json()
+    assert updated == dict(made, name="My Connector updated",
+                           config={"index": "y", "refresh": False, "executionTimeField": None})
+
+
+@pytest.mark.parametrize("connector_id,message", [
+    ("my-slack1", "Preconfigured action my-slack1 can not be updated."),
+    ("system-connector-.cases", "System action system-connector-.cases can not be updated."),
+])
+def test_fixed_connectors_cannot_be_updated(kibana, connector_id, message):
+    assert error(kibana.api("PUT", f"{CONNECTOR}/{connector_id}", {"name": "x"}), 400) == message
+
+
+# --------------------------------------------------------------------------- get / get_all / delete
+
+
+def test_get_preconfigured_has_no_config_and_system_is_404(kibana):
+    assert kibana.api("GET", f"{CONNECTOR}/my-slack1").json() == {
+        "id": "my-slack1", "is_preconfigured": True, "is_deprecated": False,
+        "is_system_action": False, "connector_type_id": ".slack", "name": "Slack #xyz"}
+    assert kibana.api("GET", f"{CONNECTOR}/system-connector-.cases").status_code == 404
+
+
+def test_get_all_is_sorted_by_name_counts_references_and_hides_system(kibana):
+    zed = kibana.api("POST", CONNECTOR, dict(INDEX, name="zed")).json()
+    alpha = kibana.api("POST", CONNECTOR, dict(INDEX, name="Alpha")).json()
+    listed = kibana.api("GET", "/api/actions/connectors").json()
+    assert [c["name"] for c in listed] == ["Alpha", "Slack #xyz", "zed"]
+    assert all(c["referenced_by_count"] == 0 for c in listed)
+    assert {c["id"] for c in listed} == {zed["id"], alpha["id"], "my-slack1"}
+    # another space sees only the preconfigured one
+    assert [c["id"] for c in kibana.api("GET", "/api/actions/connectors", space="ops").json()] \
+        == ["my-slack1"]
+
+
+def test_delete_answers(kibana):
+    made = kibana.api("POST", CONNECTOR, INDEX).json()
+    assert error(kibana.api("DELETE", f"{CONNECTOR}/{made['id']}", space="ops"), 404) == \
+        f"Saved object [action/{made['id']}] not found"
+    resp = kibana.api("DELETE", f"{CONNECTOR}/{made['id']}")
+    assert (resp.status_code, resp.text) == (204, "")
+    assert error(kibana.api("DELETE", f"{CONNECTOR}/2"), 404) == "Saved object [action/2] not found"
+    assert error(kibana.api("DELETE", f"{CONNECTOR}/my-slack1"), 400) == \
+        "Preconfigured action my-slack1 is not allowed to delete."
+    assert error(kibana.api("DELETE", f"{CONNECTOR}/system-connector-.cases"), 400) == \
+        "System action system-connector-.cases is not allowed to delete."
+
+
+# --------------------------------------------------------------------------- every type
+# The types of check_registered_connector_types.ts, each with its required config and secrets.
+
+from tests.emulator.families.type_registry import CONNECTOR_TYPES  # noqa: E402
+from tests.emulator.schema import UNDEFINED  # noqa: E402
+
+SAMPLE = {"string": "https://svc.example.com/x", "number": 1, "boolean": True, "object": {},
+          "array": []}
+
+
+def minimal(fields):
+    """Required keys only, with a value of their type (the first literal of a oneOf)."""
+    out = {}
+    for name, field in fields.items():
+        if not field.required:
+            continue
+        alternatives = getattr(field, "alternatives", None)
+        if alternatives:
+            out[name] = getattr(alternatives[0], "value", "x")
+        else:
+            out[name] = SAMPLE[field.kind if field.kind != "integer" else "number"]
+    return out
+
+
+def test_connector_types_lists_exactly_the_registered_types(kibana):
+    listed = {t["id"]: t for t in kibana.api("GET", "/api/actions/connector_types").json()}
+    assert sorted(listed) == sorted([
+        ".d3security", ".email", ".index", ".inference", ".pagerduty", ".swimlane",
+        ".server-log", ".slack", ".slack_api", ".webhook", ".cases-webhook", ".xmatters",
+        ".servicenow", ".servicenow-sir", ".servicenow-itom", ".jira",
+        ".observability-ai-assistant", ".resilient", ".teams", ".thehive", ".tines", ".torq",
+        ".opsgenie", ".gen-ai", ".bedrock", ".gemini", ".sentinelone", ".cases", ".crowdstrike",
+        ".microsoft_defender_endpoint", ".xsoar"])
+    assert listed[".cases"]["is_system_action_type"] is True
+    assert listed[".index"]["is_system_action_type"] is False
+
+
+@pytest.mark.parametrize("type_id", sorted(t for t, s in CONNECTOR_TYPES.items() if not s.system))
+def test_every_type_validates_its_required_config_and_secrets(kibana, type_id):
+    spec = CONNECTOR_TYPES[type_id]
+    version = (9, 4, 0)
+    config_fields, secrets_fields = spec.config_fields(version), spec.secrets_fields(version)
+    config, secrets = minimal(config_fields), minimal(secrets_fields)
+    if type_id in (".servicenow", ".servicenow-sir", ".servicenow-itom"):
+        secrets = {"username": "u", "password": "p"}
+    if type_id == ".slack":
+        secrets = {"webhookUrl": "https://hooks.slack.com/services/x"}
+    body = {"name": type_id, "connector_type_id": type_id, "config": config, "secrets": secrets}
+    made = kibana.api("POST", CONNECTOR, body)
+    assert made.status_code == 200, made.text
+    stored = made.json()["config"]
+    for name, field in config_fields.items():  # every default is filled in, nothing else
+        if name not in config and field.default is not UNDEFINED:
+            expected = field.default() if callable(field.default) else field.default
+            assert stored[name] == expected, name
+    assert set(stored) <= set(config_fields)
+    for kind, fields, sent in (("config", config_fields, config),
+                               ("secrets", secrets_fields, secrets)):
+        required = [n for n, f in fields.items() if f.required]
+        if required:
+            without = dict(body, **{kind: {k: v for k, v in sent.items() if k != required[0]}})
+            message = error(kibana.api("POST", CONNECTOR, without), 400)
+            assert message.startswith(
+                f"error validating action type {kind}: [{required[0]}]: "), message
+    unknown = dict(body, config=dict(config, notAKey=1))
+    assert error(kibana.api("POST", CONNECTOR, unknown), 400) == \
+        "error validating action type config: [notAKey]: definition for this key is missing"
+
+
+@pytest.mark.parametrize("version,methods", [
+    ("9.2.4", ["post", "put"]), ("9.3.0", ["post", "put", "patch", "get", "delete"])])
+def test_webhook_methods_by_version(kibana, version, methods):
+    # connectors.md: patch, get, delete from 9.3 (kibana PR #237270).
+    kibana.config(kibana_version=version)
+    for method in ["post", "put", "patch", "get", "delete"]:
+        resp = kibana.api("POST", CONNECTOR, {"name": "w", "connector_type_id": ".webhook",
+                                              "config": {"url": "https://x", "method": method}})
+        if method in methods:
+            assert resp.json()["config"]["method"] == method
+        else:
+            assert error(resp, 400).startswith(
+                "error validating action type config: [method]: types that failed validation")
+
+
+def test_cases_webhook_defaults(kibana):
+    # cases_webhook/schema.ts defaults; connectors.md hazard 2 [tf].
+    config = {k: "https://x/{{{case.id}}}" for k in (
+        "createIncidentUrl", "createIncidentJson", "createIncidentResponseKey", "getIncidentUrl",
+        "getIncidentResponseExternalTitleKey", "viewIncidentUrl", "updateIncidentUrl",
+        "updateIncidentJson")}
+    made = kibana.api("POST", CONNECTOR, {"name": "c", "connector_type_id": ".cases-webhook",
+                                          "config": config,
+                                          "secrets": {"user": "u", "password": "p"}}).json()
+    assert made["config"] == dict(
+        config, createIncidentMethod="post", getIncidentMethod="get", getIncidentJson=None,
+        updateIncidentMethod="put", createCommentUrl=None, createCommentMethod="put",
+        createCommentJson=None, headers=None, hasAuth=True,
+        authType="webhook-authentication-basic")
+
+
+def test_slack_url_must_parse(kibana):
+    resp = kibana.api("POST", CONNECTOR, {"name": "s", "connector_type_id": ".slack",
+                                          "secrets": {"webhookUrl": "fee-fi-fo-fum"}})
+    assert error(resp, 400) == ("error validating action type secrets: error configuring slack "
+                                "action: unable to parse host name from webhookUrl")

@@ -162,7 +162,9 @@ def test_solution_on_an_older_kibana_fails_before_any_write(kibana, run):
 def test_odd_answers_are_clear_failures(kibana, run):
     kibana.fault(method="GET", path="^/api/spaces/space/team-a$", status=200, body=["x"])
     result = run("kibana_space", **SPACE)
-    assert result.failed and "not a space" in result["msg"]
+    assert result.failed and result["msg"].startswith(
+        "GET /api/spaces/space/team-a failed: HTTP 200 with a JSON list of 1 item(s) where a JSON "
+        "object with id was due")
     assert kibana.writes() == []
 
 
