@@ -87,6 +87,9 @@ options:
     description:
       - The Kibana space the object lives in. Requests go to C(/s/<space_id>/api/...), or to
         C(/api/...) for the V(default) space.
+      - A space id as Kibana defines it (lower case letters C(a-z), digits C(0-9), C(_) and
+        C(-)); any other value (C(..), C(/), upper case, spaces, ...) is refused before any
+        request. Null or an empty string mean the V(default) space.
     type: str
     default: default
 '''

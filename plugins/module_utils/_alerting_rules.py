@@ -9,6 +9,7 @@ __metaclass__ = type
 import copy
 import re
 
+from ansible_collections.stackops.kibana.plugins.module_utils._arguments import INT_MAX
 from ansible_collections.stackops.kibana.plugins.module_utils._client import Empty, kql_string
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import (
     differences,
@@ -18,6 +19,7 @@ from ansible_collections.stackops.kibana.plugins.module_utils._compare import (
 from ansible_collections.stackops.kibana.plugins.module_utils._connectors import list_connectors
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource, Step, only_named
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import ResourceError
+from ansible_collections.stackops.kibana.plugins.module_utils._paths import join
 
 RULE_PATH = "/api/alerting/rule"
 FIND_PATH = "/api/alerting/rules/_find"
@@ -120,6 +122,17 @@ RULE_OPTIONS = dict(
     recreate=dict(type="bool", default=False),
 )
 
+# alert_delay and the snooze occurrence count have no documented maximum: a 32-bit integer
+RULE_RANGES = {
+    "alert_delay.active": (0, INT_MAX),
+    "flapping.look_back_window": (2, 20),
+    "flapping.status_change_threshold": (2, 20),
+    "actions[].alerts_filter.timeframe.days[]": (1, 7),
+    "snooze_schedules[].recurring.occurrences": (1, INT_MAX),
+    "snooze_schedules[].recurring.on_month_day[]": (1, 31),
+    "snooze_schedules[].recurring.on_month[]": (1, 12),
+}
+
 RULE_MODULE_KWARGS = dict(
     required_one_of=[("id", "name")],
 )
@@ -156,7 +169,7 @@ def rule_info(client, params):
     """kibana_rule_info: one rule by id, or the rules matching a name, tags (all of them) and a
     rule type, or every rule of the space."""
     if params.get("id"):
-        found = client.get("%s/%s" % (RULE_PATH, params["id"]), absent_ok=True, expect=dict,
+        found = client.get(join(RULE_PATH, ("id", params["id"])), absent_ok=True, expect=dict,
                            keys=("id", "name"))
         rules = [found] if found else []
         if params.get("name") is not None:
@@ -275,6 +288,8 @@ class RuleResource(Resource):
                     "updated_at", "updated_by", "scheduled_task_id", "active_snoozes",
                     "is_snoozed_until", "mapped_params", "view_in_app_relative_url")
     unordered = ("tags",)
+    caller_id = True
+    ranges = RULE_RANGES
     tags_field = "tags"
     #: `replaced` (set form): what an entry leaves unset goes back to
     replace_defaults = {"tags": [], "actions": [], "enabled": True, "muted": False,
@@ -331,7 +346,7 @@ class RuleResource(Resource):
     # -------------------------------------------------------- identity
 
     def read(self, object_id):
-        return self.client.get("%s/%s" % (RULE_PATH, object_id), absent_ok=True, expect=dict,
+        return self.client.get(join(RULE_PATH, ("id", object_id)), absent_ok=True, expect=dict,
                                keys=("id", "name"))
 
     def find(self):
@@ -448,12 +463,13 @@ class RuleResource(Resource):
         return missing, unlisted
 
     def _snooze(self, rule_id, schedule):
-        self.client.post("%s/%s/snooze_schedule" % (RULE_PATH, rule_id),
+        self.client.post(join(RULE_PATH, ("id", rule_id), "snooze_schedule"),
                          {"schedule": {"custom": snooze_body(schedule)}},
                          expect=dict, keys=("schedule",))
 
     def _unsnooze(self, rule_id, schedule_id):
-        self.client.delete("%s/%s/snooze_schedule/%s" % (RULE_PATH, rule_id, schedule_id),
+        self.client.delete(join(RULE_PATH, ("id", rule_id), "snooze_schedule",
+                                ("snooze schedule id", schedule_id)),
                            expect=Empty)
 
     # -------------------------------------------------------- comparison and plan
@@ -480,12 +496,12 @@ class RuleResource(Resource):
         steps = []
         if disable:  # first, so that the update does not grant a key the rule then drops
             steps.append(Step("disable", lambda: self.client.post(
-                "%s/%s/_disable" % (RULE_PATH, rule_id), expect=Empty)))
+                join(RULE_PATH, ("id", rule_id), "_disable"), expect=Empty)))
         if update:
             steps.append(Step("update", lambda: self.update(current, desired)))
         if enable:
             steps.append(Step("enable", lambda: self.client.post(
-                "%s/%s/_enable" % (RULE_PATH, rule_id), expect=Empty)))
+                join(RULE_PATH, ("id", rule_id), "_enable"), expect=Empty)))
         for schedule_id in unlisted:
             steps.append(Step("unsnooze", lambda s=schedule_id: self._unsnooze(rule_id, s)))
         for schedule in missing:
@@ -493,12 +509,12 @@ class RuleResource(Resource):
         if mute:
             action = "_mute_all" if desired["mute_all"] else "_unmute_all"
             steps.append(Step(action.strip("_"), lambda: self.client.post(
-                "%s/%s/%s" % (RULE_PATH, rule_id, action), expect=Empty)))
+                join(RULE_PATH, ("id", rule_id), action), expect=Empty)))
         stays_enabled = desired.get("enabled", self.comparable(current)["enabled"])
         # an update of an enabled rule re-keys it already
         if self.params.get("update_api_key") and not (update and stays_enabled):
             steps.append(Step("update_api_key", lambda: self.client.post(
-                "%s/%s/_update_api_key" % (RULE_PATH, rule_id), expect=Empty)))
+                join(RULE_PATH, ("id", rule_id), "_update_api_key"), expect=Empty)))
         return steps
 
     # -------------------------------------------------------- writes
@@ -564,25 +580,25 @@ class RuleResource(Resource):
         body["params"] = drop_none(desired.get("params") or {})
         if "actions" in desired:
             body["actions"] = [request_action(a) for a in desired["actions"]]
-        rule_id = self.params.get("id") or self._replaced_id
-        path = "%s/%s" % (RULE_PATH, rule_id) if rule_id else RULE_PATH
-        rule = self.client.post(path, body, expect=dict, keys=("id", "name"))
+        rule_id = self._replaced_id or self.create_id()
+        rule = self.client.post(join(RULE_PATH, ("id", rule_id)), body, expect=dict,
+                                keys=("id", "name"))
         missing, _unlisted = self._snooze_plan(None)
         for schedule in missing:
             self._snooze(rule["id"], schedule)
         if desired.get("mute_all"):
-            self.client.post("%s/%s/_mute_all" % (RULE_PATH, rule["id"]), expect=Empty)
+            self.client.post(join(RULE_PATH, ("id", rule["id"]), "_mute_all"), expect=Empty)
         if missing or desired.get("mute_all"):
             rule = self.read(rule["id"]) or rule
         return rule
 
     def update(self, current, desired):
-        return self.client.put("%s/%s" % (RULE_PATH, current["id"]),
+        return self.client.put(join(RULE_PATH, ("id", current["id"])),
                                self._update_body(current, desired), expect=dict,
                                keys=("id", "name"))
 
     def delete(self, current):
-        self.client.delete("%s/%s" % (RULE_PATH, current["id"]), expect=Empty)  # 204
+        self.client.delete(join(RULE_PATH, ("id", current["id"])), expect=Empty)  # 204
 
     # -------------------------------------------------------- check mode
 
@@ -612,7 +628,7 @@ class RuleResource(Resource):
         snoozes.extend(dict(snooze_rrule(s), id=None) for s in missing)
         if current is None:
             predicted = dict((k, copy.deepcopy(v)) for k, v in desired.items() if k != "actions")
-            predicted["id"] = self.params.get("id") or self._replaced_id
+            predicted["id"] = self._replaced_id or self.create_id()
             predicted.setdefault("tags", [])
             predicted["params"] = overlay(TYPE_PARAM_DEFAULTS.get(desired.get("rule_type_id"), {}),
                                           drop_none(desired.get("params") or {}))

@@ -20,6 +20,7 @@ from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
     KibanaApiError,
     KibanaTransportError,
 )
+from ansible_collections.stackops.kibana.plugins.module_utils._paths import space_prefix
 
 try:
     from urllib.parse import quote, quote_plus
@@ -57,9 +58,7 @@ ANY_JSON = (dict, list)
 
 def space_path(api_path, space_id):
     """'/api/...' for the default space, '/s/<space>/api/...' for any other."""
-    if not space_id or space_id == "default":
-        return api_path
-    return "/s/%s%s" % (space_id, api_path)
+    return space_prefix(space_id) + api_path
 
 
 def authorization_header(username=None, password=None, api_key=None, bearer_token=None):

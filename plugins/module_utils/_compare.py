@@ -18,7 +18,8 @@ def differences(desired, current, path="", unordered=()):
 
     Dicts: every key of desired must match (None in desired matches None or a missing key).
     Lists: same length and each element contained in its counterpart; the paths listed in
-    `unordered` (e.g. "tags") are compared as sets of JSON-equal elements.
+    `unordered` (e.g. "tags") are compared as sets of JSON-equal elements (duplicates do not
+    count).
     """
     if isinstance(desired, dict):
         if current is None:
@@ -35,16 +36,15 @@ def differences(desired, current, path="", unordered=()):
             found.extend(differences(value, current.get(key), sub, unordered))
         return found
     if isinstance(desired, list):
+        if path in unordered:
+            # sets: [linux, linux] is [linux]; each side's elements must all be in the other
+            if not isinstance(current, list) or \
+                    any(not any(not differences(w, c) for c in current) for w in desired) or \
+                    any(not any(not differences(w, c) for w in desired) for c in current):
+                return [path or "."]
+            return []
         if not isinstance(current, list) or len(current) != len(desired):
             return [path or "."]
-        if path in unordered:
-            remaining = list(current)
-            for item in desired:
-                match = next((c for c in remaining if not differences(item, c)), _MISSING)
-                if match is _MISSING:
-                    return [path]
-                remaining.remove(match)
-            return []
         found = []
         for index, (want, have) in enumerate(zip(desired, current)):
             found.extend(differences(want, have, "%s[%d]" % (path, index), unordered))
@@ -52,9 +52,6 @@ def differences(desired, current, path="", unordered=()):
     if _equal_scalars(desired, current):
         return []
     return [path or "."]
-
-
-_MISSING = object()
 
 
 def _equal_scalars(desired, current):

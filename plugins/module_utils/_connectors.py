@@ -9,6 +9,7 @@ __metaclass__ = type
 from ansible_collections.stackops.kibana.plugins.module_utils._client import Empty
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import drop_none, overlay
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource, Step
+from ansible_collections.stackops.kibana.plugins.module_utils._paths import join
 
 CONNECTOR_PATH = "/api/actions/connector"
 CONNECTORS_PATH = "/api/actions/connectors"
@@ -76,6 +77,7 @@ class ConnectorResource(Resource):
     natural_key = ("name",)
     create_only = ("connector_type_id",)
     required_for_create = ("name", "connector_type_id")
+    caller_id = True
     server_owned = ("referenced_by_count", "is_missing_secrets", "is_deprecated",
                     "is_connector_type_deprecated")
 
@@ -89,7 +91,7 @@ class ConnectorResource(Resource):
             client.add_secrets(secret_leaves(params.get("secrets")))
 
     def read(self, object_id):
-        return self.client.get("%s/%s" % (CONNECTOR_PATH, object_id), absent_ok=True, expect=dict,
+        return self.client.get(join(CONNECTOR_PATH, ("id", object_id)), absent_ok=True, expect=dict,
                                keys=("id", "name"))
 
     @classmethod
@@ -156,10 +158,8 @@ class ConnectorResource(Resource):
     def create(self, desired):
         body = {"name": desired["name"], "connector_type_id": desired["connector_type_id"],
                 "config": drop_none(desired.get("config") or {}), "secrets": self.params.get("secrets") or {}}
-        path = CONNECTOR_PATH
-        if self.params.get("id"):
-            path = "%s/%s" % (CONNECTOR_PATH, self.params["id"])
-        return self.client.post(path, body, expect=dict, keys=("id", "name"))
+        return self.client.post(join(CONNECTOR_PATH, ("id", self.create_id())), body, expect=dict,
+                                keys=("id", "name"))
 
     def update(self, current, desired):
         # PUT replaces config and secrets wholesale: send the stored config with the user's keys
@@ -174,11 +174,11 @@ class ConnectorResource(Resource):
                 "connector %s is updated without secrets: Kibana replaces stored secrets with "
                 "what an update sends, so set secrets for connector types that have them"
                 % current["id"])
-        return self.client.put("%s/%s" % (CONNECTOR_PATH, current["id"]), body, expect=dict,
+        return self.client.put(join(CONNECTOR_PATH, ("id", current["id"])), body, expect=dict,
                                keys=("id", "name"))
 
     def delete(self, current):
-        self.client.delete("%s/%s" % (CONNECTOR_PATH, current["id"]), expect=Empty)  # 204
+        self.client.delete(join(CONNECTOR_PATH, ("id", current["id"])), expect=Empty)  # 204
 
     def predict(self, current, desired):
         predicted = super(ConnectorResource, self).predict(current, desired)
@@ -198,7 +198,7 @@ class ConnectorResource(Resource):
 def connector_info(client, params):
     """kibana_connector_info: one connector by id or name, or all (optionally of one type)."""
     if params.get("id"):
-        found = client.get("%s/%s" % (CONNECTOR_PATH, params["id"]), absent_ok=True, expect=dict,
+        found = client.get(join(CONNECTOR_PATH, ("id", params["id"])), absent_ok=True, expect=dict,
                            keys=("id", "name"))
         connectors = [found] if found else []
     else:

@@ -13,14 +13,24 @@ __metaclass__ = type
 
 import copy
 import threading
+import time
+import uuid
 
 from ansible.module_utils.common.dict_transformations import recursive_diff
 
+from ansible_collections.stackops.kibana.plugins.module_utils._arguments import check_values
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import differences, overlay
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
+    KibanaApiError,
     KibanaTransportError,
     ResourceError,
 )
+from ansible_collections.stackops.kibana.plugins.module_utils._paths import blank, require_key
+
+#: namespace of the ids the engine derives for creates (uuid5 over space, family, natural key)
+CREATE_ID_NAMESPACE = uuid.UUID("6f0c9a4e-8b1d-5c3e-9f2a-4d7b1e0c5a93")
+#: how often and how long a lost create without a caller-chosen id is looked for again
+LOST_CREATE_POLL = 1.0
 
 MASK = "********"
 
@@ -60,6 +70,15 @@ class Resource(object):
     #: create again only when it is not there; False for creates of several writes, which
     #: recover themselves
     retry_lost_create = True
+    #: Kibana refuses a second object with the same natural key (409): a create that
+    #: conflicts is the object made meanwhile (another host, a lost answer), adopted by lookup
+    unique_natural_key = False
+    #: Kibana takes a caller-chosen id on create (POST .../{id}): creates send create_id(), so
+    #: a repeated create gets 409 and the object is adopted by that id, never made twice
+    caller_id = False
+    #: (minimum, maximum) of each number option, by dotted path ('[]' each element, '*' each
+    #: key); a test checks that every int/float option of the spec has one
+    ranges = {}
     #: set by ensure(): families may skip work only check or diff mode needs
     check_mode = False
     diff_mode = False
@@ -190,11 +209,35 @@ class Resource(object):
         """What Kibana will hold after the writes (check mode result)."""
         if current is None:
             predicted = copy.deepcopy(desired)
-            predicted.setdefault("id", self.params.get(self.id_option))
+            predicted.setdefault("id", self.create_id() if self.caller_id
+                                 else self.params.get(self.id_option))
             return predicted
         return overlay(current, desired)
 
     # ------------------------------------------------------------ identity
+
+    def create_id(self):
+        """The id a create sends (caller_id families): the user's id, else one derived from the
+        space, the family and the natural key, so every run (and every host) converging the
+        same object sends the same id. A UUID v5: Kibana takes it for rules and connectors on
+        every version (UUID v1-5 before 8.17 / 9.4, any string or a lowercase slug after)."""
+        if self.params.get(self.id_option):
+            return self.params[self.id_option]
+        key = "\n".join([self.params.get("space_id") or "default", self.name]
+                        + ["%s" % self.params.get(k) for k in self.natural_key])
+        return str(uuid.uuid5(CREATE_ID_NAMESPACE, key))
+
+    def check_identity(self):
+        """The id or natural key the lookup uses: given and not empty (an empty template
+        variable must never select every object, or an unrelated one)."""
+        object_id = self.params.get(self.id_option)
+        if object_id is not None:
+            return require_key(object_id, self.id_option)
+        missing = [k for k in self.natural_key if self.params.get(k) is None or blank(self.params[k])]
+        if missing:
+            raise ResourceError("%s or %s is required to find the %s, and must not be empty"
+                                % (self.id_option, " and ".join(self.natural_key), self.title))
+        return None
 
     def listed_match(self, obj, object_id):
         """Whether an object of `all_objects` is the one the params name (by id when given)."""
@@ -203,12 +246,12 @@ class Resource(object):
         return all(obj.get(key) == self.params.get(key) for key in self.natural_key)
 
     def lookup(self):
-        object_id = self.params.get(self.id_option)
+        object_id = self.check_identity()
         if self.all_objects is not None:
             matches = [obj for obj in self.all_objects if self.listed_match(obj, object_id)]
-            if object_id:
+            if object_id is not None:
                 return matches[0] if matches else None
-        elif object_id:
+        elif object_id is not None:
             return self.read(object_id)
         else:
             matches = self.find()
@@ -280,11 +323,19 @@ def only_named(matches, option, title, plural, name, space, choose):
     return matches[0]
 
 
+def check(resource):
+    """Every check of the input, before any request (ResourceError naming the option)."""
+    check_values(resource.params, resource.ranges,
+                 identity=(resource.id_option,) + tuple(resource.natural_key))
+    resource.check_identity()
+    resource.validate()
+
+
 def ensure(resource, state="present", check_mode=False, diff_mode=False):
     """Make Kibana hold what `resource.params` describe; return the module result."""
     resource.check_mode = check_mode
     resource.diff_mode = diff_mode
-    resource.validate()
+    check(resource)
     current = resource.lookup()
     result = {"changed": False}
     before = after = current
@@ -348,21 +399,76 @@ def _identity(resource):
     return " ".join("%s %r" % (k, resource.params.get(k)) for k in resource.natural_key)
 
 
-def _create(resource, desired):
-    """Create; when the answer was lost after the request may have been sent, look again
-    before trying once more, so a POST never makes a second object."""
+def _create(resource, desired, retried=False):
+    """Create so that a create never makes a second object: a create that conflicts (409) with
+    the object made meanwhile (another host, an earlier lost answer) adopts it. When the answer
+    was lost after the request may have been sent, the object is looked for; only a create
+    that cannot duplicate (the same caller-chosen id again) is sent once more, otherwise the
+    object is waited for within the time budget."""
     try:
         return resource.create(desired)
+    except KibanaApiError as err:
+        if err.status != 409 or not (resource.caller_id or resource.unique_natural_key):
+            raise
+        found = _made_meanwhile(resource)
+        if found is None:
+            raise
     except KibanaTransportError as err:
         if not err.maybe_sent or not resource.retry_lost_create:
             raise
         resource.all_objects = None  # a set's listing predates the create: look again
-        found = resource.lookup()
+        found = _made_meanwhile(resource)
         if found is None:
-            return resource.create(desired)
-        # made, but maybe not all of it (a create can be several writes): converge what is there
-        steps = resource.plan(found, desired)
-        return _run_steps(resource, steps, found, desired) if steps else found
+            if not resource.caller_id:
+                # a name check is no lock: a second POST could race the first one
+                found = _wait_for_lost_create(resource, err)
+            elif retried:
+                raise
+            else:  # the same id again: at most one of the two creates can succeed
+                return _create(resource, desired, retried=True)
+    # made, but maybe not all of it (a create can be several writes): converge what is there
+    steps = resource.plan(found, desired)
+    return _run_steps(resource, steps, found, desired) if steps else found
+
+
+def _made_meanwhile(resource):
+    """The object a create may have made: by the id it sent, else by the lookup."""
+    if not resource.caller_id:
+        return resource.lookup()
+    object_id = resource.create_id()
+    found = resource.read(object_id)
+    if found is None:
+        # made by another tool or an older version, with an id of its own
+        return resource.lookup() if resource.unique_natural_key else None
+    wanted = dict((k, resource.params.get(k)) for k in resource.natural_key
+                  if resource.params.get(k) is not None)
+    have = dict((k, found.get(k)) for k in wanted)
+    if not resource.params.get(resource.id_option) and have != wanted:
+        # the id this task derives is held by an object that is no longer this one (renamed)
+        raise ResourceError(
+            "%s %s, created for %s, is now %s: set %s=%s to manage it, or delete it"
+            % (resource.title, object_id, _identity(resource),
+               ", ".join("%s %r" % kv for kv in sorted(have.items())), resource.id_option,
+               object_id))
+    return found
+
+
+def _wait_for_lost_create(resource, err):
+    """A create without a caller-chosen id whose answer was lost: Kibana may still be making
+    the object. Look for it within the request time budget; never create blindly again."""
+    # twice the request timeout: what one call may take with its retries (the client's budget)
+    budget = 2 * (getattr(resource.client, "timeout", 0) or 0)
+    deadline = time.monotonic() + budget
+    while time.monotonic() < deadline:
+        time.sleep(min(LOST_CREATE_POLL, max(0.0, deadline - time.monotonic())))
+        found = resource.lookup()
+        if found is not None:
+            return found
+    raise ResourceError(
+        "the create of %s %s may have been done although its answer was lost (%s), and it is "
+        "not found yet: it may still appear. Run the task again: it adopts the %s if it exists, "
+        "and creates it otherwise."
+        % (resource.title, _identity(resource), err.message, resource.title))
 
 
 def _run_steps(resource, steps, current, desired):

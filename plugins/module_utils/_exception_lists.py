@@ -602,6 +602,8 @@ class ExceptionListResource(Resource):
     # (a lost _duplicate answer may have left a copy named "<source name> [Duplicate]"); the
     # list POST recovers itself.
     retry_lost_create = False
+    # list_id is unique (409): a create that conflicts adopts the list made meanwhile
+    unique_natural_key = True
     server_owned = ("_version", "version", "tie_breaker_id", "created_at", "created_by",
                     "updated_at", "updated_by", "immutable")
     tags_field = "tags"

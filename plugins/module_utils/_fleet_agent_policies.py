@@ -17,6 +17,7 @@ import time
 
 from ansible.module_utils.six import integer_types, string_types
 
+from ansible_collections.stackops.kibana.plugins.module_utils._arguments import INT_MAX
 from ansible_collections.stackops.kibana.plugins.module_utils._client import kql_string
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import drop_none, overlay
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource
@@ -24,6 +25,7 @@ from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
     KibanaApiError,
     ResourceError,
 )
+from ansible_collections.stackops.kibana.plugins.module_utils._paths import join
 
 POLICIES_PATH = "/api/fleet/agent_policies"
 # The legacy saved-object type prefix: Fleet rewrites it to the 9.x type in kuery filters.
@@ -107,6 +109,13 @@ AGENT_POLICY_OPTIONS = dict(
     copy_from=dict(type="str"),
     force=dict(type="bool", default=False),
 )
+
+AGENT_POLICY_RANGES = {
+    "monitoring_http.port": (0, MONITORING_PORT_MAX),
+    "monitoring_diagnostics.limit.burst": (0, INT_MAX),
+    "monitoring_diagnostics.uploader.max_retries": (0, INT_MAX),
+    "required_versions[].percentage": (0, 100),
+}
 
 AGENT_POLICY_MODULE_KWARGS = dict(
     required_one_of=[("id", "name")],
@@ -243,7 +252,7 @@ def find_by_name(client, name, with_agent_count=True, full=True):
 
 
 def get_policy(client, policy_id):
-    body = client.get("%s/%s" % (POLICIES_PATH, policy_id), absent_ok=True, expect=dict,
+    body = client.get(join(POLICIES_PATH, ("id", policy_id)), absent_ok=True, expect=dict,
                       keys=("item",))
     return body.get("item") if body else None
 
@@ -282,6 +291,11 @@ class AgentPolicyResource(Resource):
     server_owned = ("revision", "updated_at", "updated_by", "version", "schema_version", "agents",
                     "unprivileged_agents", "fips_agents", "package_policies", "status")
     unordered = ("monitoring_enabled", "global_data_tags", "required_versions", "space_ids")
+    # Fleet refuses a second policy of the same name (requireUniqueName): 409; and it takes a
+    # caller-chosen id in the create body, which makes concurrent creates of one policy atomic
+    unique_natural_key = True
+    caller_id = True
+    ranges = AGENT_POLICY_RANGES
     #: `replaced` (set form): Fleet's defaults for what an entry leaves unset (no monitoring:
     #: an API create stores none; "" clears an output/host reference to Fleet's default)
     replace_defaults = {"description": "", "monitoring": [], "is_protected": False,
@@ -544,7 +558,7 @@ class AgentPolicyResource(Resource):
             body = {"name": desired["name"]}
             if desired.get("description") is not None:
                 body["description"] = desired["description"]
-            created = self.write("POST", "%s/%s/copy" % (POLICIES_PATH, source["id"]),
+            created = self.write("POST", join(POLICIES_PATH, ("copy_from", source["id"]), "copy"),
                                  body)["item"]
             # The copy carries the source's settings; converge what the task sets differently.
             remaining = self.changes(created, desired)
@@ -560,8 +574,7 @@ class AgentPolicyResource(Resource):
     def create_body(self, desired):
         body = dict((k, v) for k, v in desired.items() if v is not None and k not in (
             "host_name_format", "sys_monitoring", "is_protected"))
-        if self.params.get("id"):
-            body["id"] = self.params["id"]
+        body["id"] = self.create_id()
         if desired.get("host_name_format") == "fqdn":
             body["agent_features"] = with_host_name_format([], "fqdn")
         return body
@@ -606,7 +619,7 @@ class AgentPolicyResource(Resource):
         return body
 
     def put(self, current, desired, paths=None):
-        return self.write("PUT", "%s/%s" % (POLICIES_PATH, current["id"]),
+        return self.write("PUT", join(POLICIES_PATH, ("id", current["id"])),
                           self.update_body(current, desired, paths))["item"]
 
     def update(self, current, desired):

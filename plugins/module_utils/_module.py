@@ -11,6 +11,10 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
+from ansible_collections.stackops.kibana.plugins.module_utils._arguments import (
+    check_values,
+    shape_errors,
+)
 from ansible_collections.stackops.kibana.plugins.module_utils._client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
@@ -28,6 +32,31 @@ from ansible_collections.stackops.kibana.plugins.module_utils._sets import conve
 STATE_ARGSPEC = dict(state=dict(type="str", default="present", choices=["present", "absent"]))
 
 
+def _secret_leaves(value):
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _secret_leaves(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _secret_leaves(v)]
+    return ["%s" % value] if value not in (None, "") else []
+
+
+class CheckedModule(AnsibleModule):
+    """AnsibleModule that refuses wrong-shaped dict options (shape_errors) before ansible-core's
+    own validation can fail on them without naming the option."""
+
+    def _set_internal_properties(self, argument_spec=None, module_parameters=None):
+        super(CheckedModule, self)._set_internal_properties(argument_spec, module_parameters)
+        if argument_spec is not None or module_parameters is not None:
+            return
+        errors = shape_errors(self.argument_spec, self.params)
+        if errors:
+            # validation has not run yet: keep the no_log values out of the failure's invocation
+            for name, option in self.argument_spec.items():
+                if option.get("no_log"):
+                    self.no_log_values.update(_secret_leaves(self.params.get(name)))
+            self.fail_json(msg="; ".join(errors))
+
+
 def argument_spec(options, space=True, state=True):
     spec = dict(CONNECTION_ARGSPEC)
     if space:
@@ -40,13 +69,14 @@ def argument_spec(options, space=True, state=True):
 
 def run(options, work, space=True, state=True, **module_kwargs):
     """Build the module, then `work(client, params, check_mode, diff_mode)` -> result."""
-    module = AnsibleModule(argument_spec=argument_spec(options, space, state),
+    module = CheckedModule(argument_spec=argument_spec(options, space, state),
                            supports_check_mode=True, **module_kwargs)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     for secret in auth_from_environment(module.params):
         module.no_log_values.add(secret)
     try:
+        check_values(module.params)
         client = client_from_params(module.params)
         result = work(client, module.params, module.check_mode, module._diff)
     except KibanaError as err:

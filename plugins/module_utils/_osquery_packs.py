@@ -19,6 +19,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 from ansible.module_utils.six import integer_types, string_types
 
+from ansible_collections.stackops.kibana.plugins.module_utils._arguments import INT_MAX
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import drop_none, overlay
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource, Step, only_named
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
@@ -26,6 +27,7 @@ from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
     KibanaError,
     ResourceError,
 )
+from ansible_collections.stackops.kibana.plugins.module_utils._paths import join
 from ansible_collections.stackops.kibana.plugins.module_utils._fleet_agent_policies import (
     find_by_name as find_agent_policies,
     list_policies as list_agent_policies,
@@ -83,6 +85,15 @@ OSQUERY_PACK_OPTIONS = dict(
     rrule_schedule=dict(type="dict", options=RRULE_SCHEDULE_OPTIONS),
     copy_from=dict(type="str"),
 )
+
+# The lower bounds (at least 1 second) are validate()'s, with their own messages.
+OSQUERY_PACK_RANGES = {
+    "interval": (None, INT_MAX),
+    "rrule_schedule.timeout": (None, INT_MAX),
+    "queries.*.interval": (None, INT_MAX),
+    "queries.*.timeout": (None, INT_MAX),
+    "queries.*.rrule_schedule.timeout": (None, INT_MAX),
+}
 
 OSQUERY_PACK_MODULE_KWARGS = dict(
     required_one_of=[("id", "name")],
@@ -414,7 +425,7 @@ def list_packs(client, page=None, size=100):
 
 
 def get_pack(client, pack_id):
-    body = client.get("%s/%s" % (PACKS_PATH, pack_id), absent_ok=True, expect=dict, keys=("data",))
+    body = client.get(join(PACKS_PATH, ("id", pack_id)), absent_ok=True, expect=dict, keys=("data",))
     return pack_view(body["data"]) if body and body.get("data") else None
 
 
@@ -428,6 +439,10 @@ class OsqueryPackResource(Resource):
     natural_key = ("name",)
     server_owned = PACK_METADATA
     unordered = ("policy_ids",)
+    # Kibana refuses a second pack of the same name (create_pack_route: 409 "Pack with name
+    # ... already exists")
+    unique_natural_key = True
+    ranges = OSQUERY_PACK_RANGES
     #: `replaced` (set form): Kibana's defaults for what an entry leaves unset
     replace_defaults = {"description": "", "enabled": False, "policy_ids": [], "shards": {}}
 
@@ -571,6 +586,7 @@ class OsqueryPackResource(Resource):
     # ------------------------------------------------------------ identity
 
     def lookup(self):
+        self._listing = None  # a lookup after a lost create must see what was made meanwhile
         self.current = super(OsqueryPackResource, self).lookup()
         return self.current
 
@@ -762,7 +778,7 @@ class OsqueryPackResource(Resource):
     def create_by_copy(self, desired):
         """POST .../copy (named <source>_copy, disabled, no policies, no shards), then one PUT
         with the user's name and fields; the copy is removed again when that PUT fails."""
-        copied = self.client.post("%s/%s/copy" % (PACKS_PATH, self.source["id"]), expect=dict,
+        copied = self.client.post(join(PACKS_PATH, ("copy_from", self.source["id"]), "copy"), expect=dict,
                                   keys=("data",))
         view = pack_view(copied.get("data") or {})
         self.extras["copied_from"] = self.source["id"]
@@ -771,7 +787,7 @@ class OsqueryPackResource(Resource):
                 self.update(view, desired)
         except KibanaError as err:
             try:
-                self.client.delete("%s/%s" % (PACKS_PATH, view["id"]), expect=dict,
+                self.client.delete(join(PACKS_PATH, ("id", view["id"])), expect=dict,
                                    allowed_keys=())
                 err.message += " (the copy %s was deleted again)" % view["id"]
             except KibanaError:
@@ -806,12 +822,12 @@ class OsqueryPackResource(Resource):
         return body
 
     def update(self, current, desired):
-        self.client.put("%s/%s" % (PACKS_PATH, current["id"]), self.update_body(current, desired),
+        self.client.put(join(PACKS_PATH, ("id", current["id"])), self.update_body(current, desired),
                         expect=dict, keys=("data",))
 
     def delete(self, current):
         try:
-            self.client.delete("%s/%s" % (PACKS_PATH, current["id"]), expect=dict,
+            self.client.delete(join(PACKS_PATH, ("id", current["id"])), expect=dict,
                                allowed_keys=())  # 200 {}
         except KibanaApiError as err:
             if err.status != 404:  # deleted meanwhile

@@ -18,7 +18,11 @@ __metaclass__ = type
 import copy
 import re
 
-from ansible_collections.stackops.kibana.plugins.module_utils._engine import SharedReads, ensure
+from ansible_collections.stackops.kibana.plugins.module_utils._engine import (
+    SharedReads,
+    check,
+    ensure,
+)
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
     KibanaError,
     ResourceError,
@@ -54,12 +58,13 @@ def set_key(resource_class):
 def _entry_error(index, err, options):
     """The error of config[index], naming config[index].<option> when the message starts with
     an option."""
-    first = re.match(r"[a-z_]+", err.message or "")
     where = "config[%d]" % index
-    if first and first.group(0) in options:
-        err.message = "%s.%s" % (where, err.message)
-    else:
-        err.message = "%s: %s" % (where, err.message)
+    parts = []
+    for part in (err.message or "").split("; "):
+        first = re.match(r"[a-z_]+", part)
+        parts.append("%s%s%s" % (where, "." if first and first.group(0) in options else ": ",
+                                 part))
+    err.message = "; ".join(parts)
     return err
 
 
@@ -128,7 +133,7 @@ class SetRun(object):
         for index, entry in enumerate(config):
             resource = self._resource(entry, None)
             try:
-                resource.validate()
+                check(resource)
             except ResourceError as err:
                 raise _entry_error(index, err, self.options)
             resources.append(resource)

@@ -175,7 +175,7 @@ class SpaceResource(Resource):
         body = overlay(dict((k, v) for k, v in current.items() if k != "_reserved"), desired)
         body["id"] = current["id"]
         return check_space_answer(self.client.put(space_path(current["id"]), body, expect=dict,
-                                                   keys=("id",)), "PUT space")
+                                                  keys=("id",)), "PUT space")
 
     def delete(self, current):
         self.client.delete(space_path(current["id"]), expect=Empty)  # 204

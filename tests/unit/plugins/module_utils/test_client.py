@@ -128,7 +128,7 @@ def test_non_json_body_is_a_clear_error(kibana):
 
 def test_dropped_connection_on_create_is_reread_before_retrying(kibana, run):
     """The engine looks the object up again rather than POSTing twice."""
-    kibana.fault(method="POST", path="/api/actions/connector$", drop=True)
+    kibana.fault(method="POST", path="/api/actions/connector/[^/]+$", drop=True)
     result = run("kibana_connector", name="dropped", connector_type_id=".server-log")
     assert result["changed"] and not result.failed
     posts = [r for r in kibana.requests() if r["method"] == "POST"]
@@ -138,7 +138,7 @@ def test_dropped_connection_on_create_is_reread_before_retrying(kibana, run):
 
 def test_a_create_whose_answer_was_lost_is_found_not_made_twice(kibana, run):
     """Kibana stored the connector but the answer never came back: the engine finds it."""
-    kibana.fault(method="POST", path="/api/actions/connector$", drop="after")
+    kibana.fault(method="POST", path="/api/actions/connector/[^/]+$", drop="after")
     result = run("kibana_connector", name="made-once", connector_type_id=".server-log")
     assert result["changed"] and not result.failed
     assert [r["method"] for r in kibana.requests()] == ["GET", "POST", "GET"]

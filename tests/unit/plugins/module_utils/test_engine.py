@@ -186,14 +186,26 @@ class LostAnswerResource(MemoryResource):
 
 
 @pytest.mark.parametrize("retry", [True, False])
-def test_a_lost_create_is_looked_up_and_retried_only_when_the_family_allows(retry):
+def test_a_lost_create_without_caller_id_is_waited_for_never_sent_again(retry):
     resource = make({}, size=1)
     resource.__class__ = LostAnswerResource
     resource.retry_lost_create = retry
     LostAnswerResource.creates = 0
+    with pytest.raises(ResourceError if retry else KibanaTransportError) as err:
+        ensure(resource, "present")
+    assert LostAnswerResource.creates == 1
+    if retry:
+        assert "may still appear. Run the task again: it adopts the thing" in str(err.value)
+
+
+def test_a_lost_create_with_a_caller_id_is_sent_again_once_with_the_same_id():
+    resource = make({}, size=1)
+    resource.__class__ = LostAnswerResource
+    resource.caller_id = True
+    LostAnswerResource.creates = 0
     with pytest.raises(KibanaTransportError):
         ensure(resource, "present")
-    assert LostAnswerResource.creates == (2 if retry else 1)
+    assert LostAnswerResource.creates == 2
 
 
 def test_the_resource_knows_the_modes():

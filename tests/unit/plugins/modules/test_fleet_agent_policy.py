@@ -82,7 +82,7 @@ def test_life_cycle_with_check_and_diff_at_each_step(kibana, run, space):
     policy_id = created["agent_policy"]["id"]
     writes = kibana.writes()
     assert [(w["method"], w["path"]) for w in writes] == [("POST", prefix + POLICIES)]
-    assert writes[0]["body"] == {"name": "Linux servers", "namespace": "prod",
+    assert writes[0]["body"] == {"id": policy_id, "name": "Linux servers", "namespace": "prod",
                                  "description": "Every Linux server",
                                  "monitoring_enabled": ["logs", "metrics"],
                                  "inactivity_timeout": 5400}

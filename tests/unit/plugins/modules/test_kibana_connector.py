@@ -1,6 +1,7 @@
 """kibana_connector and kibana_connector_info against the emulator over HTTP."""
 
 import json
+import re
 import uuid
 
 import pytest
@@ -42,7 +43,9 @@ def test_life_cycle_with_check_and_diff_at_each_step(kibana, run, space):
     assert created["changed"]
     connector_id = created["connector"]["id"]
     writes = kibana.writes()
-    assert [(w["method"], w["path"]) for w in writes] == [("POST", prefix + "/api/actions/connector")]
+    # a client-made id (uuid5 of space and name): a repeated create gets 409, never a second one
+    assert [(w["method"], w["path"]) for w in writes] == [
+        ("POST", prefix + "/api/actions/connector/" + connector_id)]
     assert writes[0]["body"]["secrets"]["password"] == WEBHOOK_PASSWORD
     assert created["connector"]["config"]["method"] == "post"  # Kibana's default, returned
     assert_no_secret(checked)
@@ -97,14 +100,15 @@ def test_spaces_are_isolated(kibana, run):
     # every request of the task went through the space's path
     assert {r["path"].startswith("/s/ops/api/actions/") for r in kibana.requests()} == {True}
     assert [(w["method"], w["path"]) for w in kibana.writes()] == [
-        ("POST", "/s/ops/api/actions/connector")]
+        ("POST", "/s/ops/api/actions/connector/" + in_ops["id"])]
     default_names = [c["name"] for c in kibana.api("GET", "/api/actions/connectors").json()]
     assert "ops-webhook" not in default_names
     # the same name in the default space is another connector
     kibana.clear_log()
     created = run("kibana_connector", **WEBHOOK)
     assert created["changed"] and created["connector"]["id"] != in_ops["id"]
-    assert [(w["method"], w["path"]) for w in kibana.writes()] == [("POST", "/api/actions/connector")]
+    assert [(w["method"], w["path"]) for w in kibana.writes()] == [
+        ("POST", "/api/actions/connector/" + created["connector"]["id"])]
     names = [c["name"] for c in kibana.api("GET", "/api/actions/connectors", space="ops").json()]
     assert names.count("ops-webhook") == 1
 
@@ -294,7 +298,7 @@ def test_preconfigured_connector_unchanged_is_ok(kibana, run):
 def test_kibana_400_reports_method_path_status_and_message(kibana, run):
     result = run("kibana_connector", name="bad-index", connector_type_id=".index", config={})
     assert result.failed
-    assert result["msg"].startswith("POST /api/actions/connector returned HTTP 400: ")
+    assert re.match(r"^POST /api/actions/connector/[0-9a-f-]{36} returned HTTP 400: ", result["msg"])
     assert "error validating action type config" in result["msg"]
     assert result["status"] == 400 and result["method"] == "POST"
     assert "Traceback" not in json.dumps(result)

@@ -770,7 +770,7 @@ def test_create_with_muted_and_snoozes(kibana, run):
     assert kibana.writes() == []
     created = run("kibana_rule", **task)
     assert [w["path"].rsplit("/", 1)[-1] for w in kibana.writes()] == [
-        "rule", "snooze_schedule", "snooze_schedule", "_mute_all"]
+        created["rule"]["id"], "snooze_schedule", "snooze_schedule", "_mute_all"]
     assert created["rule"]["mute_all"] is True and len(created["rule"]["snooze_schedule"]) == 2
     assert_idempotent(kibana, run, task)
 

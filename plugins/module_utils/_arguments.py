@@ -1,0 +1,179 @@
+# -*- coding: utf-8 -*-
+# Copyright: stackops.kibana contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Argument checks the argument spec cannot express, in one place for the module
+(AnsibleModule) and the controller-side action plugin (ArgumentSpecValidator):
+
+- shapes: a scalar or a list given for a dict option with sub-options (`flapping: false`) is
+  refused naming the option. ansible-core's sub-spec validation would otherwise fail first with
+  "argument of type 'bool' is not iterable", naming nothing.
+- ranges: every int/float option has a range (`<FAMILY>_RANGES`, dotted paths, `[]` for list
+  elements, `*` for any key of a dict); nan and infinities are never in one.
+- space_id and identity options: Kibana's space id rule, and no empty key."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import math
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.stackops.kibana.plugins.module_utils._errors import ResourceError
+from ansible_collections.stackops.kibana.plugins.module_utils._paths import (
+    blank,
+    space_id_problem,
+)
+
+#: the bound of numbers Kibana takes without a documented maximum (a 32-bit integer field)
+INT_MAX = 2147483647
+
+#: options that identify an object: never empty when given
+IDENTITY_OPTIONS = ("id", "list_id", "item_id", "name")
+
+_TYPE_WORDS = {bool: "a boolean", int: "a number", float: "a number", list: "a list",
+               str: "a string"}
+
+
+def _kind(value):
+    return _TYPE_WORDS.get(type(value), type(value).__name__)
+
+
+def _has_sub_options(option):
+    return option.get("type") in ("dict", "list") and option.get("options") is not None
+
+
+def shape_errors(spec, params, prefix=""):
+    """Messages for values whose shape cannot fit a dict option with sub-options (or the dict
+    elements of a list option with sub-options), at any depth. Strings are left to
+    ansible-core, which parses `k=v` and JSON strings and names the option when it cannot."""
+    errors = []
+    if not isinstance(params, dict):
+        return errors
+    for name, option in spec.items():
+        if not _has_sub_options(option):
+            continue
+        value = params.get(name)
+        for alias in option.get("aliases") or ():
+            if value is None:
+                value = params.get(alias)
+        if value is None:
+            continue
+        where = prefix + name
+        subs = ", ".join(sorted(option["options"]))
+        if option["type"] == "dict":
+            if isinstance(value, dict):
+                errors.extend(shape_errors(option["options"], value, where + "."))
+            elif not isinstance(value, str):
+                errors.append("%s must be a dict (with %s), got %s %r"
+                              % (where, subs, _kind(value), value))
+        elif isinstance(value, list):
+            for index, element in enumerate(value):
+                at = "%s[%d]" % (where, index)
+                if isinstance(element, dict):
+                    errors.extend(shape_errors(option["options"], element, at + "."))
+                elif not isinstance(element, str):
+                    errors.append("%s must be a dict (with %s), got %s %r"
+                                  % (at, subs, _kind(element), element))
+        elif isinstance(value, dict) or not isinstance(value, str):
+            errors.append("%s must be a list of dicts (with %s), got %s %r"
+                          % (where, subs, _kind(value), value))
+    return errors
+
+
+def numeric_options(spec, prefix=""):
+    """The dotted paths of every int/float option of a spec (for the test that each one has a
+    range)."""
+    found = []
+    for name, option in spec.items():
+        kind = option.get("elements") if option.get("type") == "list" else option.get("type")
+        where = prefix + name
+        if kind in ("int", "float"):
+            found.append(where + "[]" if option.get("type") == "list" else where)
+        if _has_sub_options(option):
+            found.extend(numeric_options(
+                option["options"], where + ("[]." if option["type"] == "list" else ".")))
+    return found
+
+
+def _values(params, path):
+    """(shown path, value) of every value at a dotted path ('[]' = each element, '*' = each
+    key) that is set."""
+    head, rest = (path.split(".", 1) + [""])[:2]
+    each = head.endswith("[]")
+    key = head[:-2] if each else head
+    if not isinstance(params, dict):
+        return
+    if key == "*":
+        pairs = list(params.items())
+    else:
+        pairs = [(key, params.get(key))]
+    for name, value in pairs:
+        if value is None:
+            continue
+        items = [("%s[%d]" % (name, i), v) for i, v in enumerate(value)] \
+            if each and isinstance(value, list) else [(name, value)]
+        for shown, item in items:
+            if not rest:
+                yield shown, item
+            else:
+                for sub, leaf in _values(item, rest):
+                    yield "%s.%s" % (shown, sub), leaf
+
+
+def range_errors(params, ranges):
+    """Messages for numbers outside their (minimum, maximum) range (None = unbounded)."""
+    errors = []
+    for path, (low, high) in sorted(ranges.items()):
+        for shown, value in _values(params, path):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                continue
+            if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+                errors.append("%s must be a finite number, got %r" % (shown, value))
+            elif (low is not None and value < low) or (high is not None and value > high):
+                errors.append("%s must be %s, got %r" % (shown, _bounds(low, high), value))
+    return errors
+
+
+def _bounds(low, high):
+    if high is None:
+        return "at least %s" % low
+    if low is None:
+        return "at most %s" % high
+    return "between %s and %s" % (low, high)
+
+
+def value_errors(params, ranges=None, identity=IDENTITY_OPTIONS):
+    """After the spec's own validation: space_id, empty identity options and ranges."""
+    errors = []
+    # null (which ansible-core turns into '') means the default space
+    if params.get("space_id"):
+        problem = space_id_problem(params["space_id"])
+        if problem:
+            errors.append(problem)
+    for option in identity:
+        if blank(params.get(option)):
+            errors.append("%s must not be empty or only whitespace, got %r"
+                          % (option, params[option]))
+    errors.extend(range_errors(params, ranges or {}))
+    return errors
+
+
+def check_values(params, ranges=None, identity=IDENTITY_OPTIONS):
+    errors = value_errors(params, ranges, identity)
+    if errors:
+        raise ResourceError("; ".join(errors))
+
+
+def validate_arguments(spec, params, ranges=None, **kwargs):
+    """For the controller side: shape check, ansible-core's ArgumentSpecValidator (kwargs:
+    mutually_exclusive, required_one_of, ...), then check_values. Returns the validated
+    parameters or raises ResourceError with every message."""
+    errors = shape_errors(spec, params)
+    if errors:
+        raise ResourceError("; ".join(errors))
+    result = ArgumentSpecValidator(spec, **kwargs).validate(params)
+    if result.error_messages:
+        raise ResourceError("; ".join(result.error_messages))
+    validated = result.validated_parameters
+    check_values(validated, ranges)
+    return validated
