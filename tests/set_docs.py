@@ -21,6 +21,7 @@ SET_MODULES = {
     "fleet_agent_policies": ("fleet_agent_policy", "agent policies"),
     "osquery_packs": ("osquery_pack", "osquery packs"),
     "exception_lists": ("exception_list", "exception lists"),
+    "kibana_spaces": ("kibana_space", "spaces"),
 }
 NOT_PER_ENTRY = ("state", "space_id")
 BLOCK = re.compile(r"^  config:\n(?:(?:    .*|)\n)*", re.M)
@@ -50,14 +51,17 @@ def _refs(value, options):
 
 def config_block(single, words):
     _text, match = documentation(single)
-    options = yaml.safe_load(match.group(1))["options"]
+    doc = yaml.safe_load(match.group(1))
+    options = doc["options"]
+    in_space = "stackops.kibana.connection.SPACE" in doc.get("extends_documentation_fragment", [])
     entry = dict((k, v) for k, v in options.items() if k not in NOT_PER_ENTRY)
     entry = _refs(entry, set(entry))
     doc = {"config": {
         "description": [
-            "The %s of the space, one element each. An element takes exactly the options of "
-            "M(stackops.kibana.%s) (without O(state) and O(space_id): the set's own)." % (
-                words, single),
+            "The %s of %s, one element each. An element takes exactly the options of "
+            "M(stackops.kibana.%s) (without O(state)%s: the set's own)." % (
+                words, "the space" if in_space else "Kibana", single,
+                " and O(space_id)" if in_space else ""),
             "Required with every O(state) but V(gathered), which takes none.",
         ],
         "type": "list",

@@ -118,6 +118,11 @@ class Resource(object):
         `gathered` returns it)."""
         return True
 
+    def undeletable_reason(self, obj):
+        """Why `overridden` must keep a listed object it does not declare (never deleted, never
+        failing the run): by default, what makes it read-only."""
+        return self.read_only_reason(obj)
+
     def override_identity(self, obj):
         """The options naming a listed object exactly (to delete it as not declared)."""
         return {self.id_option: self.object_id(obj)}

@@ -98,12 +98,12 @@ def run_resource(resource_class, options, **module_kwargs):
     run(options, work, **module_kwargs)
 
 
-def run_set(resource_class, options, module_kwargs=None, scope_tags=False):
+def run_set(resource_class, options, module_kwargs=None, scope_tags=False, space=True):
     """A set module: a `config` list of the single-object module's options, state merged,
     replaced, overridden, deleted or gathered (_sets.py)."""
     def work(client, params, check_mode, diff_mode):
         return converge(resource_class, options, client, params, check_mode, diff_mode)
-    run(set_options(options, module_kwargs, scope_tags), work, state=False)
+    run(set_options(options, module_kwargs, scope_tags), work, space=space, state=False)
 
 
 def run_info(query, options, **module_kwargs):

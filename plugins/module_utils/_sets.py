@@ -211,7 +211,7 @@ class SetRun(object):
                 continue
             if tags and not set(tags) <= set(obj.get(self.resource_class.tags_field) or []):
                 continue
-            reason = probe.read_only_reason(obj)
+            reason = probe.undeletable_reason(obj)
             if reason:
                 kept.append({"id": probe.object_id(obj), "name": obj.get("name"),
                              "reason": reason})
