@@ -134,12 +134,12 @@ def main():
             kibana.control("POST", "/fleet/agent_policies/%s/package_policies" % policy["id"],
                            {"package": "osquery_manager"})
         kibana.config(latency_ms=args.latency_ms)
-        startup = min(play(directory, "empty", server.url)[0] for _ in range(args.runs))
+        startup = min(play(directory, "empty", server.url)[0] for _run in range(args.runs))
         rows = []
 
         def measure(label, name, runs):
             best = None
-            for _ in range(runs):
+            for _run in range(runs):
                 kibana.clear_log()
                 elapsed, changed = play(directory, name, server.url)
                 log = kibana.requests()
