@@ -1,12 +1,43 @@
 """Fixtures shared by the test suite: one emulator per session (reset before each test)."""
 
+import os
+
 import pytest
 
-from tests.harness import EmulatorAPI, connection, put_collection_on_path, run_module
+from tests.harness import (
+    EXECUTIONS,
+    EmulatorAPI,
+    connection,
+    default_execution,
+    put_collection_on_path,
+    run_module,
+)
 
 put_collection_on_path()
 
 from tests.emulator.server import EmulatorServer  # noqa: E402  (after the path setup)
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "both_paths: run the test twice, its `run` fixture taking the module path "
+        "then the action path (tests under tests/unit/safety/ always do)")
+
+
+def pytest_generate_tests(metafunc):
+    """Tests marked both_paths, and every test under tests/unit/safety/, run on both paths."""
+    if "execution" not in metafunc.fixturenames:
+        return
+    path = str(metafunc.definition.path)
+    if (metafunc.definition.get_closest_marker("both_paths")
+            or "%stests%sunit%ssafety%s" % ((os.sep,) * 4) in path):
+        metafunc.parametrize("execution", EXECUTIONS, indirect=True)
+
+
+@pytest.fixture
+def execution(request):
+    """The path `run` takes: `module` or `action` (see tests.harness.run_module)."""
+    return getattr(request, "param", None) or default_execution()
 
 
 @pytest.fixture(scope="session")
@@ -33,10 +64,11 @@ def conn(kibana):
 
 
 @pytest.fixture
-def run(conn):
-    """run(module, check_mode=False, diff=False, **options) with the connection options set."""
+def run(conn, execution):
+    """run(module, check_mode=False, diff=False, **options) with the connection options set,
+    through the module or the action path (`execution`)."""
     def call(module, check_mode=False, diff=False, **options):
         args = dict(conn)
         args.update(options)
-        return run_module(module, args, check_mode=check_mode, diff=diff)
+        return run_module(module, args, check_mode=check_mode, diff=diff, execution=execution)
     return call

@@ -15,6 +15,7 @@ import requests
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 COLLECTION = "ansible_collections.stackops.kibana"
+COLLECTION_NAME = "stackops.kibana"
 
 
 def collections_path():
@@ -103,8 +104,30 @@ class ModuleResult(dict):
         return bool(self.get("failed"))
 
 
-def run_module(name, args, check_mode=False, diff=False):
-    """Run plugins/modules/<name>.py's main() with these args; return its JSON result."""
+EXECUTIONS = ("module", "action")
+
+
+def default_execution():
+    """The path run_module takes when the caller does not say: STACKOPS_TEST_EXECUTION
+    (`module`, the default, or `action`), so that a whole test run can take the action path."""
+    execution = os.environ.get("STACKOPS_TEST_EXECUTION") or "module"
+    if execution not in EXECUTIONS:
+        raise ValueError("STACKOPS_TEST_EXECUTION must be one of %s" % ", ".join(EXECUTIONS))
+    return execution
+
+
+def run_module(name, args, check_mode=False, diff=False, execution=None):
+    """Run plugins/modules/<name>.py with these args; return its JSON result.
+
+    `execution="module"`: the module's main() (its AnsibleModule, argument validation, no_log
+    filtering, exit_json). `execution="action"`: what its action plugin runs on the
+    controller (plugins/plugin_utils/_module_action.module_output, ArgumentSpecValidator and
+    the same engine). Both read the environment as the task would see it."""
+    execution = execution or default_execution()
+    if execution == "action":
+        return _run_action_path(name, args, check_mode, diff)
+    if execution != "module":
+        raise ValueError("execution must be one of %s" % ", ".join(EXECUTIONS))
     from ansible.module_utils.common import warnings as module_warnings
     from ansible.module_utils.testing import patch_module_args
 
@@ -115,8 +138,9 @@ def run_module(name, args, check_mode=False, diff=False):
     args = dict(args)
     args["_ansible_check_mode"] = check_mode
     args["_ansible_diff"] = diff
+    args["_ansible_module_name"] = "%s.%s" % (COLLECTION_NAME, name)
     out = io.StringIO()
-    with patch_module_args(args), contextlib.redirect_stdout(out):
+    with patch_module_args(args), contextlib.redirect_stdout(out), module_context():
         try:
             module.main()
         except SystemExit:
@@ -131,6 +155,35 @@ def run_module(name, args, check_mode=False, diff=False):
         result["warnings"] = [w["event"]["msg"] if isinstance(w, dict) else w
                               for w in result["warnings"]]
     return result
+
+
+@contextlib.contextmanager
+def module_context():
+    """Once controller code is imported (an action plugin, ansible.errors), ansible-core >= 2.19
+    sends AnsibleModule's warnings to the display instead of the result: a module process
+    has no controller code, so neither has a module run here."""
+    try:
+        from ansible.module_utils import _internal
+    except ImportError:  # ansible-core < 2.19
+        yield
+        return
+    saved = getattr(_internal, "is_controller", False)
+    _internal.is_controller = False
+    try:
+        yield
+    finally:
+        _internal.is_controller = saved
+
+
+def _run_action_path(name, args, check_mode, diff):
+    from ansible_collections.stackops.kibana.plugins.plugin_utils._module_action import (
+        module_output,
+    )
+
+    module = importlib.import_module("%s.plugins.modules.%s" % (COLLECTION, name))
+    output = module_output(module.SPEC, dict(args), "%s.%s" % (COLLECTION_NAME, name),
+                           check_mode, diff)
+    return ModuleResult(output)
 
 
 def connection(url):

@@ -18,10 +18,15 @@ from ansible_collections.stackops.kibana.plugins.module_utils._compare import (
 )
 from ansible_collections.stackops.kibana.plugins.module_utils._connectors import list_connectors
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource, Step, only_named
-from ansible_collections.stackops.kibana.plugins.module_utils._errors import ResourceError
+from ansible_collections.stackops.kibana.plugins.module_utils._errors import KibanaApiError, ResourceError
 from ansible_collections.stackops.kibana.plugins.module_utils._paths import join
+from ansible_collections.stackops.kibana.plugins.module_utils._version import kibana_version
 
 RULE_PATH = "/api/alerting/rule"
+# The UI's route for a rule: the same rule with its artifacts (get_rule_route.ts,
+# excludeFromPublicApi false); an internal route wants this header.
+INTERNAL_RULE_PATH = "/internal/alerting/rule"
+INTERNAL_HEADERS = {"x-elastic-internal-origin": "kibana"}
 FIND_PATH = "/api/alerting/rules/_find"
 #: rules per _find page when reading every match
 PAGE_SIZE = 100
@@ -40,6 +45,11 @@ RRULE_KEYS = ("dtstart", "tzid", "freq", "interval", "byweekday", "bymonthday", 
 # Fields of the update (PUT) body; rule_type_id, consumer and enabled are refused there.
 UPDATABLE = ("name", "schedule", "tags", "params", "actions", "notify_when", "throttle",
              "alert_delay", "flapping")
+
+# The first Kibana whose rules carry artifacts (dashboards and an investigation guide linked in
+# the UI). Kibana's API tests assert them from 9.1; 9.0 is assumed so that the guard below errs on
+# the safe side.
+ARTIFACTS_SINCE = (9, 0)
 
 # Param defaults Kibana injects per rule type (kibana-api/alerting-rules.md, hazard 1). The
 # comparison ignores keys the user did not set; the table makes check mode predict them.
@@ -116,6 +126,10 @@ RULE_OPTIONS = dict(
         enabled=dict(type="bool"),
     )),
     muted=dict(type="bool"),
+    artifacts=dict(type="dict", options=dict(
+        dashboards=dict(type="list", elements="str"),
+        investigation_guide=dict(type="str"),
+    )),
     snooze_schedules=dict(type="list", elements="dict", options=SNOOZE_OPTIONS),
     purge_snooze_schedules=dict(type="bool", default=True),
     update_api_key=dict(type="bool", default=False, no_log=False),
@@ -300,6 +314,7 @@ class RuleResource(Resource):
         self._connectors = None
         # the id of a rule deleted to be recreated (recreate=true), reused for the new one
         self._replaced_id = None
+        self._artifacts_read = {}
 
     # -------------------------------------------------------- input
 
@@ -428,6 +443,8 @@ class RuleResource(Resource):
                 desired[key] = drop_none(params[key])
         if params.get("muted") is not None:
             desired["mute_all"] = params["muted"]
+        if params.get("artifacts") is not None:
+            desired["artifacts"] = self._artifacts_option()
         return desired
 
     def comparable(self, current):
@@ -438,6 +455,8 @@ class RuleResource(Resource):
         # a response without `enabled` means enabled (hazard 8)
         view["enabled"] = current.get("enabled", True)
         view["mute_all"] = bool(current.get("mute_all"))
+        if self.params.get("artifacts") is not None:
+            view["artifacts"] = self.stored_artifacts(current) or {}
         return view
 
     # -------------------------------------------------------- snoozes
@@ -487,7 +506,9 @@ class RuleResource(Resource):
         fields = set(top_field(p) for p in paths)
         enable = "enabled" in fields and desired["enabled"]
         disable = "enabled" in fields and not desired["enabled"]
-        update = bool(fields & set(UPDATABLE))
+        update = bool(fields & (set(UPDATABLE) | {"artifacts"}))
+        # built before any step runs: a refused update must leave everything untouched
+        body = self._update_body(current, desired) if update else None
         missing, unlisted = self._snooze_plan(current)
         # Adding a snooze schedule clears mute_all in Kibana: mute again afterwards, and never
         # send an unmute it makes needless.
@@ -498,7 +519,7 @@ class RuleResource(Resource):
             steps.append(Step("disable", lambda: self.client.post(
                 join(RULE_PATH, ("id", rule_id), "_disable"), expect=Empty)))
         if update:
-            steps.append(Step("update", lambda: self.update(current, desired)))
+            steps.append(Step("update", lambda: self._put(current, body)))
         if enable:
             steps.append(Step("enable", lambda: self.client.post(
                 join(RULE_PATH, ("id", rule_id), "_enable"), expect=Empty)))
@@ -565,11 +586,60 @@ class RuleResource(Resource):
         for key in ("alert_delay", "flapping"):
             if desired.get(key) is not None:
                 body[key] = overlay(current.get(key) or {}, desired[key])
-        # dashboards and an investigation guide linked in the UI (Kibana 9): sent back as they
-        # are, as an update without them may clear them
-        if current.get("artifacts"):
-            body["artifacts"] = copy.deepcopy(current["artifacts"])
+        artifacts = self._update_artifacts(current)
+        if artifacts is not None:
+            body["artifacts"] = artifacts
         return body
+
+    # -------------------------------------------------------- artifacts
+
+    def _artifacts_option(self):
+        """The artifacts option in Kibana's shape, holding only the keys the user set."""
+        option = self.params["artifacts"]
+        body = {}
+        if option.get("dashboards") is not None:
+            body["dashboards"] = [{"id": d} for d in option["dashboards"]]
+        if option.get("investigation_guide") is not None:
+            body["investigation_guide"] = {"blob": option["investigation_guide"]}
+        return body
+
+    def stored_artifacts(self, current):
+        """The dashboards and investigation guide linked to the rule (in the UI or by this
+        module), or None when they cannot be read. The public rule API leaves them out, so they
+        come from the UI's internal rule route (read once, only when needed)."""
+        if "artifacts" in current:
+            return current["artifacts"]
+        rule_id = current["id"]
+        if rule_id not in self._artifacts_read:
+            try:
+                rule = self.client.get(join(INTERNAL_RULE_PATH, ("id", rule_id)),
+                                       absent_ok=True, headers=INTERNAL_HEADERS)
+            except KibanaApiError:  # an internal route may be closed to API clients
+                rule = None
+            found = rule.get("artifacts") if isinstance(rule, dict) else None
+            self._artifacts_read[rule_id] = found if isinstance(found, dict) else None
+        return self._artifacts_read[rule_id]
+
+    def _update_artifacts(self, current):
+        """The artifacts an update must send. Kibana 9 replaces the stored artifacts with those
+        of the update, clearing them when it sends none (`data.artifacts ?? {}` in the rules
+        client's update_rule.ts), so the stored ones are always sent back, with the user's
+        keys laid over them; an update that cannot do so is refused before any write."""
+        stored = self.stored_artifacts(current)
+        if self.params.get("artifacts") is not None:
+            return overlay(copy.deepcopy(stored or {}), self._artifacts_option())
+        if stored is not None:
+            return copy.deepcopy(stored)
+        number, parsed = kibana_version(self.client)
+        if parsed is not None and parsed and parsed < ARTIFACTS_SINCE:
+            return None  # no artifacts before Kibana 9
+        raise ResourceError(
+            "rule %s needs an update, and Kibana %s replaces a rule's artifacts (the dashboards "
+            "and investigation guide linked to it in the UI) with those an update sends, while "
+            "its public API does not return them and the UI's rule route could not be read: "
+            "set artifacts to what the rule should keep (artifacts: {} when it has none) so "
+            "that nothing linked in the UI is cleared. Nothing was changed."
+            % (current.get("id"), number or "(version unknown)"))
 
     def create(self, desired):
         body = dict((k, desired[k]) for k in ("name", "rule_type_id", "consumer", "schedule",
@@ -578,6 +648,8 @@ class RuleResource(Resource):
         # enabled=false is sent as such (trap 2); params are always sent (the rule types
         # validate them), without the None values that mean "remove" on an update
         body["params"] = drop_none(desired.get("params") or {})
+        if self.params.get("artifacts") is not None:
+            body["artifacts"] = self._artifacts_option()
         if "actions" in desired:
             body["actions"] = [request_action(a) for a in desired["actions"]]
         rule_id = self._replaced_id or self.create_id()
@@ -593,9 +665,14 @@ class RuleResource(Resource):
         return rule
 
     def update(self, current, desired):
-        return self.client.put(join(RULE_PATH, ("id", current["id"])),
-                               self._update_body(current, desired), expect=dict,
+        return self._put(current, self._update_body(current, desired))
+
+    def _put(self, current, body):
+        rule = self.client.put(join(RULE_PATH, ("id", current["id"])), body, expect=dict,
                                keys=("id", "name"))
+        if "artifacts" in body:  # what Kibana now holds, for the check after the write
+            self._artifacts_read[current["id"]] = copy.deepcopy(body["artifacts"])
+        return rule
 
     def delete(self, current):
         self.client.delete(join(RULE_PATH, ("id", current["id"])), expect=Empty)  # 204
@@ -633,15 +710,20 @@ class RuleResource(Resource):
             predicted["params"] = overlay(TYPE_PARAM_DEFAULTS.get(desired.get("rule_type_id"), {}),
                                           drop_none(desired.get("params") or {}))
             predicted["actions"] = self._predict_actions(desired.get("actions") or [], None)
+            predicted.pop("artifacts", None)
             predicted.setdefault("enabled", True)
             predicted.setdefault("mute_all", False)
             predicted.setdefault("notify_when", None)
             predicted.setdefault("throttle", None)
         else:
             predicted = copy.deepcopy(current)
-            body = self._update_body(current, desired)
-            body["actions"] = self._predict_actions(body["actions"], current)
-            predicted.update(body)
+            fields = set(top_field(p) for p in self.changes(current, desired))
+            if fields & (set(UPDATABLE) | {"artifacts"}):
+                # as the real run builds it (and refuses it: see _update_artifacts)
+                body = self._update_body(current, desired)
+                body.pop("artifacts", None)  # never part of Kibana's public answer
+                body["actions"] = self._predict_actions(body["actions"], current)
+                predicted.update(body)
             for key in ("enabled", "mute_all"):
                 if key in desired:
                     predicted[key] = desired[key]

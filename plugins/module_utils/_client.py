@@ -211,13 +211,13 @@ class KibanaClient(object):
         return text
 
     def request(self, method, api_path, params=None, body=None, space_id=None, absent_ok=False,
-                expect=ANY_JSON, keys=(), allowed_keys=None):
+                expect=ANY_JSON, keys=(), allowed_keys=None, headers=None):
         """One call: `expect` is the answer Kibana's contract promises (dict, list, Empty, or
         a tuple of them), `keys` the keys the object (or every item of the list) must have,
         `allowed_keys` (when set) the only keys it may have."""
         method = method.upper()
         path = self.path(api_path, space_id)
-        headers = {}
+        headers = dict(headers or {})
         data = None
         if method not in ("GET", "HEAD"):
             headers["kbn-xsrf"] = "true"
@@ -359,9 +359,9 @@ class KibanaClient(object):
         return items, total
 
     def get(self, api_path, params=None, space_id=None, absent_ok=False, expect=ANY_JSON,
-            keys=()):
+            keys=(), headers=None):
         return self.request("GET", api_path, params=params, space_id=space_id,
-                            absent_ok=absent_ok, expect=expect, keys=keys)
+                            absent_ok=absent_ok, expect=expect, keys=keys, headers=headers)
 
     def post(self, api_path, body=None, params=None, space_id=None, expect=ANY_JSON, keys=()):
         return self.request("POST", api_path, params=params, body=body, space_id=space_id,

@@ -1,8 +1,17 @@
 # -*- coding: utf-8 -*-
 # Copyright: stackops.kibana contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The thin AnsibleModule layer: merge the option specs once, build the client, run the
-engine or an info query, and turn every error into a clean fail_json."""
+"""A module declared once: its argument spec, its AnsibleModule keyword arguments and its work
+function are one `ModuleSpec`, which both the module's main() and the controller-side action
+plugin (plugins/plugin_utils/_module_action.py) run. Every module file reads
+
+    SPEC = resource_spec(ConnectorResource, CONNECTOR_OPTIONS, **CONNECTOR_MODULE_KWARGS)
+
+    def main():
+        SPEC.main()
+
+The work itself (`ModuleSpec.execute`) knows nothing of AnsibleModule: validated parameters in,
+a result or the keyword arguments of a failure out."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -40,21 +49,29 @@ def _secret_leaves(value):
     return ["%s" % value] if value not in (None, "") else []
 
 
+def shape_failure(spec, params, no_log_values):
+    """The message for wrong-shaped dict options (shape_errors), checked before ansible-core's
+    own validation can fail on them without naming the option; None when there are none.
+    Validation has not run yet: the no_log options' values are added to `no_log_values`."""
+    errors = shape_errors(spec, params)
+    if not errors:
+        return None
+    for name, option in spec.items():
+        if option.get("no_log"):
+            no_log_values.update(_secret_leaves(params.get(name)))
+    return "; ".join(errors)
+
+
 class CheckedModule(AnsibleModule):
-    """AnsibleModule that refuses wrong-shaped dict options (shape_errors) before ansible-core's
-    own validation can fail on them without naming the option."""
+    """AnsibleModule that refuses wrong-shaped dict options (shape_failure) first."""
 
     def _set_internal_properties(self, argument_spec=None, module_parameters=None):
         super(CheckedModule, self)._set_internal_properties(argument_spec, module_parameters)
         if argument_spec is not None or module_parameters is not None:
             return
-        errors = shape_errors(self.argument_spec, self.params)
-        if errors:
-            # validation has not run yet: keep the no_log values out of the failure's invocation
-            for name, option in self.argument_spec.items():
-                if option.get("no_log"):
-                    self.no_log_values.update(_secret_leaves(self.params.get(name)))
-            self.fail_json(msg="; ".join(errors))
+        msg = shape_failure(self.argument_spec, self.params, self.no_log_values)
+        if msg:
+            self.fail_json(msg=msg)
 
 
 def argument_spec(options, space=True, state=True):
@@ -67,49 +84,81 @@ def argument_spec(options, space=True, state=True):
     return spec
 
 
-def run(options, work, space=True, state=True, **module_kwargs):
-    """Build the module, then `work(client, params, check_mode, diff_mode)` -> result."""
-    module = CheckedModule(argument_spec=argument_spec(options, space, state),
-                           supports_check_mode=True, **module_kwargs)
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-    for secret in auth_from_environment(module.params):
-        module.no_log_values.add(secret)
-    try:
-        check_values(module.params)
-        client = client_from_params(module.params)
-        result = work(client, module.params, module.check_mode, module._diff)
-    except KibanaError as err:
-        module.fail_json(msg=err.message, **err.details)
-    except Exception as err:  # pylint: disable=broad-exception-caught
-        # a bug of ours, or an answer Kibana's contract does not allow: a message, not a
-        # traceback (which -vvv still shows)
-        module.fail_json(msg="unexpected error (%s): %s" % (type(err).__name__, err),
-                         exception=traceback.format_exc())
-    for warning in result.pop("warnings", []):
-        module.warn(warning)
-    module.exit_json(**result)
+class ModuleSpec(object):
+    """One module: `argument_spec`, `module_kwargs` (required_one_of, mutually_exclusive, ...)
+    and `work(client, params, check_mode, diff_mode) -> result`."""
+
+    def __init__(self, options, work, space=True, state=True, **module_kwargs):
+        self.argument_spec = argument_spec(options, space, state)
+        self.module_kwargs = module_kwargs
+        self.work = work
+
+    def execute(self, params, check_mode, diff_mode, no_log_values):
+        """Run the work on validated `params` (auth taken from the environment when the task
+        sets none; its secrets are added to `no_log_values`). Returns (result, failure): the
+        result dict (its `warnings` included), or the keyword arguments of fail_json."""
+        if not HAS_REQUESTS:
+            return None, dict(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+        no_log_values.update(auth_from_environment(params))
+        try:
+            check_values(params)
+            client = client_from_params(params)
+            return self.work(client, params, check_mode, diff_mode), None
+        except KibanaError as err:
+            return None, dict(msg=err.message, **err.details)
+        except Exception as err:  # pylint: disable=broad-exception-caught
+            # a bug of ours, or an answer Kibana's contract does not allow: a message, not a
+            # traceback (which -vvv still shows)
+            return None, dict(msg="unexpected error (%s): %s" % (type(err).__name__, err),
+                              exception=traceback.format_exc())
+
+    def main(self):
+        """The module's entry point: (Checked)AnsibleModule validates, runs `execute`, exits."""
+        module = CheckedModule(argument_spec=self.argument_spec, supports_check_mode=True,
+                               **self.module_kwargs)
+        result, failure = self.execute(module.params, module.check_mode, module._diff,
+                                       module.no_log_values)
+        if failure is not None:
+            module.fail_json(**failure)
+        for warning in result.pop("warnings", []):
+            module.warn(warning)
+        module.exit_json(**result)
 
 
-def run_resource(resource_class, options, **module_kwargs):
+def resource_spec(resource_class, options, **module_kwargs):
     """A resource module: state present/absent through the engine."""
     def work(client, params, check_mode, diff_mode):
         return ensure(resource_class(client, params), params["state"], check_mode, diff_mode)
-    run(options, work, **module_kwargs)
+    return ModuleSpec(options, work, **module_kwargs)
 
 
-def run_set(resource_class, options, module_kwargs=None, scope_tags=False, space=True):
+def set_spec(resource_class, options, module_kwargs=None, scope_tags=False, space=True):
     """A set module: a `config` list of the single-object module's options, state merged,
     replaced, overridden, deleted or gathered (_sets.py)."""
     def work(client, params, check_mode, diff_mode):
         return converge(resource_class, options, client, params, check_mode, diff_mode)
-    run(set_options(options, module_kwargs, scope_tags), work, space=space, state=False)
+    return ModuleSpec(set_options(options, module_kwargs, scope_tags), work, space=space,
+                      state=False)
 
 
-def run_info(query, options, **module_kwargs):
+def info_spec(query, options, **module_kwargs):
     """An _info module: `query(client, params)` -> result dict; never changes anything."""
     def work(client, params, check_mode, diff_mode):
         result = query(client, params)
         result["changed"] = False
         return result
-    run(options, work, state=False, **module_kwargs)
+    return ModuleSpec(options, work, state=False, **module_kwargs)
+
+
+# The forms of before ModuleSpec, kept for modules written against them.
+def run(options, work, space=True, state=True, **module_kwargs):
+    """Build the module, then `work(client, params, check_mode, diff_mode)` -> result."""
+    ModuleSpec(options, work, space, state, **module_kwargs).main()
+
+
+def run_resource(resource_class, options, **module_kwargs):
+    resource_spec(resource_class, options, **module_kwargs).main()
+
+
+def run_info(query, options, **module_kwargs):
+    info_spec(query, options, **module_kwargs).main()

@@ -306,11 +306,14 @@ from ansible_collections.stackops.kibana.plugins.module_utils._exception_lists i
     EXCEPTION_LIST_OPTIONS,
     ExceptionListResource,
 )
-from ansible_collections.stackops.kibana.plugins.module_utils._module import run_resource
+from ansible_collections.stackops.kibana.plugins.module_utils._module import resource_spec
+
+
+SPEC = resource_spec(ExceptionListResource, EXCEPTION_LIST_OPTIONS, **EXCEPTION_LIST_MODULE_KWARGS)
 
 
 def main():
-    run_resource(ExceptionListResource, EXCEPTION_LIST_OPTIONS, **EXCEPTION_LIST_MODULE_KWARGS)
+    SPEC.main()
 
 
 if __name__ == "__main__":

@@ -125,11 +125,14 @@ from ansible_collections.stackops.kibana.plugins.module_utils._exception_lists i
     EXCEPTION_LIST_INFO_OPTIONS,
     exception_list_info,
 )
-from ansible_collections.stackops.kibana.plugins.module_utils._module import run_info
+from ansible_collections.stackops.kibana.plugins.module_utils._module import info_spec
+
+
+SPEC = info_spec(exception_list_info, EXCEPTION_LIST_INFO_OPTIONS, **EXCEPTION_LIST_INFO_KWARGS)
 
 
 def main():
-    run_info(exception_list_info, EXCEPTION_LIST_INFO_OPTIONS, **EXCEPTION_LIST_INFO_KWARGS)
+    SPEC.main()
 
 
 if __name__ == "__main__":

@@ -306,12 +306,14 @@ from ansible_collections.stackops.kibana.plugins.module_utils._exception_lists i
     EXCEPTION_LIST_OPTIONS,
     ExceptionListResource,
 )
-from ansible_collections.stackops.kibana.plugins.module_utils._module import run_set
+from ansible_collections.stackops.kibana.plugins.module_utils._module import set_spec
+
+
+SPEC = set_spec(ExceptionListResource, EXCEPTION_LIST_OPTIONS, EXCEPTION_LIST_MODULE_KWARGS, scope_tags=True)
 
 
 def main():
-    run_set(ExceptionListResource, EXCEPTION_LIST_OPTIONS, EXCEPTION_LIST_MODULE_KWARGS,
-            scope_tags=True)
+    SPEC.main()
 
 
 if __name__ == "__main__":

@@ -351,11 +351,14 @@ from ansible_collections.stackops.kibana.plugins.module_utils._fleet_agent_polic
     AGENT_POLICY_OPTIONS,
     AgentPolicyResource,
 )
-from ansible_collections.stackops.kibana.plugins.module_utils._module import run_set
+from ansible_collections.stackops.kibana.plugins.module_utils._module import set_spec
+
+
+SPEC = set_spec(AgentPolicyResource, AGENT_POLICY_OPTIONS, AGENT_POLICY_MODULE_KWARGS)
 
 
 def main():
-    run_set(AgentPolicyResource, AGENT_POLICY_OPTIONS, AGENT_POLICY_MODULE_KWARGS)
+    SPEC.main()
 
 
 if __name__ == "__main__":

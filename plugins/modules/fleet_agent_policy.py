@@ -352,11 +352,14 @@ from ansible_collections.stackops.kibana.plugins.module_utils._fleet_agent_polic
     AGENT_POLICY_OPTIONS,
     AgentPolicyResource,
 )
-from ansible_collections.stackops.kibana.plugins.module_utils._module import run_resource
+from ansible_collections.stackops.kibana.plugins.module_utils._module import resource_spec
+
+
+SPEC = resource_spec(AgentPolicyResource, AGENT_POLICY_OPTIONS, **AGENT_POLICY_MODULE_KWARGS)
 
 
 def main():
-    run_resource(AgentPolicyResource, AGENT_POLICY_OPTIONS, **AGENT_POLICY_MODULE_KWARGS)
+    SPEC.main()
 
 
 if __name__ == "__main__":

@@ -114,11 +114,14 @@ from ansible_collections.stackops.kibana.plugins.module_utils._fleet_agent_polic
     AGENT_POLICY_INFO_OPTIONS,
     agent_policy_info,
 )
-from ansible_collections.stackops.kibana.plugins.module_utils._module import run_info
+from ansible_collections.stackops.kibana.plugins.module_utils._module import info_spec
+
+
+SPEC = info_spec(agent_policy_info, AGENT_POLICY_INFO_OPTIONS, **AGENT_POLICY_INFO_KWARGS)
 
 
 def main():
-    run_info(agent_policy_info, AGENT_POLICY_INFO_OPTIONS, **AGENT_POLICY_INFO_KWARGS)
+    SPEC.main()
 
 
 if __name__ == "__main__":

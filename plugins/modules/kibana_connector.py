@@ -164,11 +164,14 @@ from ansible_collections.stackops.kibana.plugins.module_utils._connectors import
     CONNECTOR_OPTIONS,
     ConnectorResource,
 )
-from ansible_collections.stackops.kibana.plugins.module_utils._module import run_resource
+from ansible_collections.stackops.kibana.plugins.module_utils._module import resource_spec
+
+
+SPEC = resource_spec(ConnectorResource, CONNECTOR_OPTIONS, **CONNECTOR_MODULE_KWARGS)
 
 
 def main():
-    run_resource(ConnectorResource, CONNECTOR_OPTIONS, **CONNECTOR_MODULE_KWARGS)
+    SPEC.main()
 
 
 if __name__ == "__main__":

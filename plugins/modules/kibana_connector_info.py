@@ -73,11 +73,14 @@ from ansible_collections.stackops.kibana.plugins.module_utils._connectors import
     CONNECTOR_INFO_OPTIONS,
     connector_info,
 )
-from ansible_collections.stackops.kibana.plugins.module_utils._module import run_info
+from ansible_collections.stackops.kibana.plugins.module_utils._module import info_spec
+
+
+SPEC = info_spec(connector_info, CONNECTOR_INFO_OPTIONS)
 
 
 def main():
-    run_info(connector_info, CONNECTOR_INFO_OPTIONS)
+    SPEC.main()
 
 
 if __name__ == "__main__":

@@ -223,11 +223,14 @@ from ansible_collections.stackops.kibana.plugins.module_utils._connectors import
     CONNECTOR_OPTIONS,
     ConnectorResource,
 )
-from ansible_collections.stackops.kibana.plugins.module_utils._module import run_set
+from ansible_collections.stackops.kibana.plugins.module_utils._module import set_spec
+
+
+SPEC = set_spec(ConnectorResource, CONNECTOR_OPTIONS, CONNECTOR_MODULE_KWARGS)
 
 
 def main():
-    run_set(ConnectorResource, CONNECTOR_OPTIONS, CONNECTOR_MODULE_KWARGS)
+    SPEC.main()
 
 
 if __name__ == "__main__":

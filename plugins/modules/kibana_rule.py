@@ -24,9 +24,15 @@ description:
     credentials of the calling user, and the rule then runs with that user's privileges. This is why
     the module sends nothing when nothing differs.
   - An update sends the whole rule, as the update API requires, built from the stored rule with
-    the options you set laid over it, so C(tags), C(params), C(actions) and C(artifacts) (the
-    dashboards and investigation guide linked in the UI) you do not set are kept. The update API
-    cannot change O(rule_type_id) or O(consumer); see O(recreate).
+    the options you set laid over it, so C(tags), C(params) and C(actions) you do not set are
+    kept. The update API cannot change O(rule_type_id) or O(consumer); see O(recreate).
+  - Kibana 9 replaces a rule's artifacts (the dashboards and investigation guide linked to it in
+    the UI) with those an update sends, and clears them when it sends none, while the public rule
+    API does not return them. Before an update the module therefore reads them from the rule
+    route the UI uses (C(/internal/alerting/rule/<id>), one more read, only when an update is due)
+    and sends them back, with O(artifacts) laid over them. When that read is not possible (a proxy
+    or C(server.restrictInternalApis) closing internal routes) the module fails before any write
+    instead of clearing them; set O(artifacts) to state what the rule keeps.
   - O(enabled) is changed through C(_enable) and C(_disable), O(muted) through C(_mute_all) and
     C(_unmute_all), O(snooze_schedules) through the snooze schedule API; a rule created with
     O(enabled=false) is created disabled.
@@ -235,6 +241,23 @@ options:
       - Adding a snooze schedule unmutes a rule in Kibana; the module mutes it again afterwards
         when this is V(true).
     type: bool
+  artifacts:
+    description:
+      - The dashboards and investigation guide linked to the rule (Kibana 9). Only the keys you
+        set are compared and changed; the others keep what is linked in the UI.
+      - Kibana returns them only through the rule route the UI uses, so setting this option
+        costs one more read on every run.
+      - When the stored artifacts cannot be read, an update sends exactly this option, so state
+        all of them then (V({}) for a rule that has none).
+    type: dict
+    suboptions:
+      dashboards:
+        description: Ids of the dashboards linked to the rule, in order.
+        type: list
+        elements: str
+      investigation_guide:
+        description: The investigation guide, in Markdown.
+        type: str
   snooze_schedules:
     description:
       - Snooze schedules the rule must have (Kibana 8.19 or 9.1 and later). Missing ones are
@@ -474,11 +497,14 @@ from ansible_collections.stackops.kibana.plugins.module_utils._alerting_rules im
     RULE_OPTIONS,
     RuleResource,
 )
-from ansible_collections.stackops.kibana.plugins.module_utils._module import run_resource
+from ansible_collections.stackops.kibana.plugins.module_utils._module import resource_spec
+
+
+SPEC = resource_spec(RuleResource, RULE_OPTIONS, **RULE_MODULE_KWARGS)
 
 
 def main():
-    run_resource(RuleResource, RULE_OPTIONS, **RULE_MODULE_KWARGS)
+    SPEC.main()
 
 
 if __name__ == "__main__":

@@ -88,11 +88,14 @@ from ansible_collections.stackops.kibana.plugins.module_utils._alerting_rules im
     RULE_INFO_OPTIONS,
     rule_info,
 )
-from ansible_collections.stackops.kibana.plugins.module_utils._module import run_info
+from ansible_collections.stackops.kibana.plugins.module_utils._module import info_spec
+
+
+SPEC = info_spec(rule_info, RULE_INFO_OPTIONS)
 
 
 def main():
-    run_info(rule_info, RULE_INFO_OPTIONS)
+    SPEC.main()
 
 
 if __name__ == "__main__":

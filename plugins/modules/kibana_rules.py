@@ -454,11 +454,14 @@ from ansible_collections.stackops.kibana.plugins.module_utils._alerting_rules im
     RULE_OPTIONS,
     RuleResource,
 )
-from ansible_collections.stackops.kibana.plugins.module_utils._module import run_set
+from ansible_collections.stackops.kibana.plugins.module_utils._module import set_spec
+
+
+SPEC = set_spec(RuleResource, RULE_OPTIONS, RULE_MODULE_KWARGS, scope_tags=True)
 
 
 def main():
-    run_set(RuleResource, RULE_OPTIONS, RULE_MODULE_KWARGS, scope_tags=True)
+    SPEC.main()
 
 
 if __name__ == "__main__":

@@ -130,15 +130,18 @@ operations:
   sample: [update]
 '''
 
-from ansible_collections.stackops.kibana.plugins.module_utils._module import run_resource
+from ansible_collections.stackops.kibana.plugins.module_utils._module import resource_spec
 from ansible_collections.stackops.kibana.plugins.module_utils._spaces import (
     SPACE_OPTIONS,
     SpaceResource,
 )
 
 
+SPEC = resource_spec(SpaceResource, SPACE_OPTIONS, space=False)
+
+
 def main():
-    run_resource(SpaceResource, SPACE_OPTIONS, space=False)
+    SPEC.main()
 
 
 if __name__ == "__main__":

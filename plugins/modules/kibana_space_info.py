@@ -62,15 +62,18 @@ spaces:
       reserved: true
 '''
 
-from ansible_collections.stackops.kibana.plugins.module_utils._module import run_info
+from ansible_collections.stackops.kibana.plugins.module_utils._module import info_spec
 from ansible_collections.stackops.kibana.plugins.module_utils._spaces import (
     SPACE_INFO_OPTIONS,
     space_info,
 )
 
 
+SPEC = info_spec(space_info, SPACE_INFO_OPTIONS, space=False)
+
+
 def main():
-    run_info(space_info, SPACE_INFO_OPTIONS, space=False)
+    SPEC.main()
 
 
 if __name__ == "__main__":

@@ -182,11 +182,14 @@ from ansible_collections.stackops.kibana.plugins.module_utils._spaces import (
     SPACE_OPTIONS,
     SpaceResource,
 )
-from ansible_collections.stackops.kibana.plugins.module_utils._module import run_set
+from ansible_collections.stackops.kibana.plugins.module_utils._module import set_spec
+
+
+SPEC = set_spec(SpaceResource, SPACE_OPTIONS, space=False)
 
 
 def main():
-    run_set(SpaceResource, SPACE_OPTIONS, space=False)
+    SPEC.main()
 
 
 if __name__ == "__main__":

@@ -263,7 +263,7 @@ copied_from:
   sample: 5d1c5a52-0f5e-4d2b-9c1e-7a4c0d3b9e01
 '''
 
-from ansible_collections.stackops.kibana.plugins.module_utils._module import run_resource
+from ansible_collections.stackops.kibana.plugins.module_utils._module import resource_spec
 from ansible_collections.stackops.kibana.plugins.module_utils._osquery_packs import (
     OSQUERY_PACK_MODULE_KWARGS,
     OSQUERY_PACK_OPTIONS,
@@ -271,8 +271,11 @@ from ansible_collections.stackops.kibana.plugins.module_utils._osquery_packs imp
 )
 
 
+SPEC = resource_spec(OsqueryPackResource, OSQUERY_PACK_OPTIONS, **OSQUERY_PACK_MODULE_KWARGS)
+
+
 def main():
-    run_resource(OsqueryPackResource, OSQUERY_PACK_OPTIONS, **OSQUERY_PACK_MODULE_KWARGS)
+    SPEC.main()
 
 
 if __name__ == "__main__":

@@ -100,7 +100,7 @@ total:
   sample: 2
 '''
 
-from ansible_collections.stackops.kibana.plugins.module_utils._module import run_info
+from ansible_collections.stackops.kibana.plugins.module_utils._module import info_spec
 from ansible_collections.stackops.kibana.plugins.module_utils._osquery_packs import (
     OSQUERY_PACK_INFO_KWARGS,
     OSQUERY_PACK_INFO_OPTIONS,
@@ -108,8 +108,11 @@ from ansible_collections.stackops.kibana.plugins.module_utils._osquery_packs imp
 )
 
 
+SPEC = info_spec(osquery_pack_info, OSQUERY_PACK_INFO_OPTIONS, **OSQUERY_PACK_INFO_KWARGS)
+
+
 def main():
-    run_info(osquery_pack_info, OSQUERY_PACK_INFO_OPTIONS, **OSQUERY_PACK_INFO_KWARGS)
+    SPEC.main()
 
 
 if __name__ == "__main__":

@@ -243,11 +243,14 @@ from ansible_collections.stackops.kibana.plugins.module_utils._osquery_packs imp
     OSQUERY_PACK_OPTIONS,
     OsqueryPackResource,
 )
-from ansible_collections.stackops.kibana.plugins.module_utils._module import run_set
+from ansible_collections.stackops.kibana.plugins.module_utils._module import set_spec
+
+
+SPEC = set_spec(OsqueryPackResource, OSQUERY_PACK_OPTIONS, OSQUERY_PACK_MODULE_KWARGS)
 
 
 def main():
-    run_set(OsqueryPackResource, OSQUERY_PACK_OPTIONS, OSQUERY_PACK_MODULE_KWARGS)
+    SPEC.main()
 
 
 if __name__ == "__main__":

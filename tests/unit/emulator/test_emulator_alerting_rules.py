@@ -387,3 +387,47 @@ def test_older_versions(kibana):
     kibana.config(kibana_version="9.0.3")
     rule = create(kibana)
     assert kibana.api("POST", f"{RULE}/{rule['id']}/snooze_schedule", {}).status_code == 404
+
+
+# --------------------------------------------------------------------------- artifacts
+
+
+ARTIFACTS = {"dashboards": [{"id": "d-1"}], "investigation_guide": {"blob": "## Guide"}}
+INTERNAL = {"x-elastic-internal-origin": "kibana"}
+
+
+def internal_get(kibana, rule_id, headers=None):
+    headers = INTERNAL if headers is None else headers
+    session = requests.Session()
+    session.trust_env = False
+    return session.get(f"{kibana.url}/internal/alerting/rule/{rule_id}",
+                       auth=("elastic", "changeme"), headers=headers)
+
+
+def test_public_answers_never_carry_artifacts(kibana):
+    # spaces_only/tests/alerting/group1/create.ts (9.1+): not in the create nor GET answer.
+    made = create(kibana, artifacts=ARTIFACTS)
+    assert "artifacts" not in made
+    assert "artifacts" not in kibana.api("GET", f"{RULE}/{made['id']}").json()
+    assert all("artifacts" not in r for r in kibana.api("GET", FIND).json()["data"])
+    # the UI's internal route has them (get_rule_route.ts, excludeFromPublicApi false)
+    assert internal_get(kibana, made["id"]).json()["artifacts"] == ARTIFACTS
+    assert internal_get(kibana, made["id"], headers={}).status_code == 400
+
+
+def test_an_update_without_artifacts_clears_them(kibana):
+    # update_rule.ts: `const artifacts = updateRuleData.artifacts ?? {}` then
+    # denormalizeArtifacts -> dashboards [] and investigation_guide {blob: ''}.
+    made = create(kibana, artifacts=ARTIFACTS)
+    update = {"name": "rule", "schedule": {"interval": "1m"}, "params": dict(THRESHOLD)}
+    assert kibana.api("PUT", f"{RULE}/{made['id']}", update).status_code == 200
+    assert kibana.control("GET", f"/rules/{made['id']}/artifacts") == {
+        "dashboards": [], "investigation_guide": {"blob": ""}}
+    kibana.api("PUT", f"{RULE}/{made['id']}", dict(update, artifacts=ARTIFACTS))
+    assert internal_get(kibana, made["id"]).json()["artifacts"] == ARTIFACTS
+
+
+def test_artifacts_are_an_unknown_key_in_8_x(kibana):
+    kibana.config(kibana_version="8.19.3")
+    assert error(kibana.api("POST", RULE, body(artifacts=ARTIFACTS)), 400) == \
+        "[request body.artifacts]: definition for this key is missing"

@@ -175,7 +175,8 @@ def test_life_cycle_with_check_and_diff_at_each_step(kibana, run, space):
     checked, done, writes = step(kibana, run, task, ["update"])
     assert methods_and_paths(writes) == [("PUT", path)]
     body = writes[0]["body"]
-    assert set(body) == {"name", "schedule", "tags", "params", "actions"}
+    # the artifacts Kibana holds are sent back, or the update would clear them
+    assert set(body) == {"name", "schedule", "tags", "params", "actions", "artifacts"}
     assert body["tags"] == ["infra"]
     assert body["params"] == dict(INDEX_PARAMS, aggType="count", groupBy="all")
     assert body["actions"][0]["uuid"] == action_uuid
@@ -523,20 +524,79 @@ def test_use_alert_data_and_action_throttle_round_trip(kibana, run):
     assert done["rule"]["actions"][0]["uuid"] == created["rule"]["actions"][0]["uuid"]
 
 
-def test_update_sends_back_the_artifacts_linked_in_the_ui(kibana, run):
-    """Dashboards and an investigation guide linked in the UI are not module options; an update
-    sends them back so that they are not cleared."""
-    artifacts = {"dashboards": [{"id": "dashboard-1"}],
-                 "investigation_guide": {"blob": "## Check the disks"}}
-    made = kibana.api("POST", RULE, {
+def ui_rule(kibana, artifacts):
+    """A rule as the UI makes it, with linked dashboards and an investigation guide."""
+    return kibana.api("POST", RULE, {
         "name": "with guide", "rule_type_id": ".index-threshold", "consumer": "alerts",
         "schedule": {"interval": "1m"}, "params": INDEX_PARAMS, "artifacts": artifacts}).json()
+
+
+UI_ARTIFACTS = {"dashboards": [{"id": "dashboard-1"}],
+                "investigation_guide": {"blob": "## Check the disks"}}
+
+
+def test_update_sends_back_the_artifacts_linked_in_the_ui(kibana, run):
+    """Kibana 9 replaces a rule's artifacts with those of an update (update_rule.ts:
+    `data.artifacts ?? {}`) and its public API does not return them: the module reads them from
+    the UI's rule route and sends them back."""
+    made = ui_rule(kibana, UI_ARTIFACTS)
+    assert "artifacts" not in made
     kibana.clear_log()
     assert_idempotent(kibana, run, {"name": "with guide", "tags": []}, reads=1)
     result = run("kibana_rule", name="with guide", tags=["disks"])
     assert result["changed"] and not result.failed, result.get("msg")
-    assert kibana.writes()[0]["body"]["artifacts"] == artifacts
-    assert stored(kibana, made["id"])["artifacts"] == artifacts
+    assert kibana.writes()[0]["body"]["artifacts"] == UI_ARTIFACTS
+    assert kibana.control("GET", "/rules/%s/artifacts" % made["id"]) == UI_ARTIFACTS
+
+
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_an_update_that_would_clear_the_artifacts_is_refused(kibana, run, check_mode):
+    made = ui_rule(kibana, UI_ARTIFACTS)
+    kibana.fault(method="GET", path="^/internal/alerting/rule/", status=400,
+                 body={"statusCode": 400, "error": "Bad Request", "message": "restricted"})
+    kibana.clear_log()
+    result = run("kibana_rule", check_mode=check_mode, name="with guide", tags=["disks"])
+    assert result.failed and "set artifacts to what the rule should keep" in result["msg"]
+    assert kibana.writes() == []
+    assert kibana.control("GET", "/rules/%s/artifacts" % made["id"]) == UI_ARTIFACTS
+    # stating them lets the update through
+    done = run("kibana_rule", check_mode=check_mode, name="with guide", tags=["disks"],
+               artifacts={"dashboards": ["dashboard-1"], "investigation_guide": "## Check the disks"})
+    assert done["changed"] and not done.failed, done.get("msg")
+
+
+def test_artifacts_option_is_laid_over_the_stored_ones_and_idempotent(kibana, run):
+    made = ui_rule(kibana, UI_ARTIFACTS)
+    task = {"name": "with guide", "artifacts": {"dashboards": ["dashboard-2", "dashboard-3"]}}
+    result = run("kibana_rule", diff=True, **task)
+    assert result["changed"] and not result.failed, result.get("msg")
+    assert kibana.control("GET", "/rules/%s/artifacts" % made["id"]) == {
+        "dashboards": [{"id": "dashboard-2"}, {"id": "dashboard-3"}],
+        "investigation_guide": {"blob": "## Check the disks"}}
+    kibana.clear_log()
+    again = run("kibana_rule", **task)
+    assert not again["changed"] and kibana.writes() == []
+    # the public read and the internal one (the only place Kibana shows artifacts)
+    assert len(kibana.requests()) == 2
+
+
+def test_artifacts_are_sent_on_create(kibana, run):
+    result = run("kibana_rule", name="new", rule_type_id=".index-threshold", consumer="alerts",
+                 schedule="1m", params=INDEX_PARAMS,
+                 artifacts={"investigation_guide": "## Runbook"})
+    assert kibana.control("GET", "/rules/%s/artifacts" % result["rule"]["id"]) == {
+        "dashboards": [], "investigation_guide": {"blob": "## Runbook"}}
+
+
+def test_before_kibana_9_an_update_has_no_artifacts(kibana, run):
+    kibana.config(kibana_version="8.19.3")
+    task = dict(name="old", rule_type_id=".index-threshold", consumer="alerts", schedule="1m",
+                params=INDEX_PARAMS)
+    run("kibana_rule", **task)
+    kibana.clear_log()
+    result = run("kibana_rule", **dict(task, tags=["x"]))
+    assert result["changed"] and not result.failed, result.get("msg")
+    assert "artifacts" not in kibana.writes()[0]["body"]
 
 
 # ------------------------------------------------------------------ connectors by name
@@ -628,7 +688,9 @@ def test_caller_chosen_id_and_rename(kibana, run):
     kibana.clear_log()
     renamed = run("kibana_rule", **dict(task, name="cpu renamed"))
     assert renamed["rule"]["name"] == "cpu renamed"
-    assert [r["method"] for r in kibana.requests()] == ["GET", "PUT", "GET"]
+    # read, the stored artifacts (internal rule route), update, read back
+    assert [(r["method"], r["path"].split("/")[1]) for r in kibana.requests()] == [
+        ("GET", "api"), ("GET", "internal"), ("PUT", "api"), ("GET", "api")]
 
 
 def test_non_uuid_id_before_8_17_reports_kibanas_message(kibana, run):
