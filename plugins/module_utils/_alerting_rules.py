@@ -387,6 +387,15 @@ class RuleResource(Resource):
         for key in ("alert_delay", "flapping"):
             if obj.get(key):
                 config[key] = drop_none(obj[key])
+        # the public rule API shows artifacts on some versions only: gathered when it does
+        artifacts = obj.get("artifacts") if isinstance(obj.get("artifacts"), dict) else {}
+        option = {}
+        if artifacts.get("dashboards"):
+            option["dashboards"] = [d.get("id") for d in artifacts["dashboards"]]
+        if (artifacts.get("investigation_guide") or {}).get("blob"):
+            option["investigation_guide"] = artifacts["investigation_guide"]["blob"]
+        if option:
+            config["artifacts"] = option
         return config
 
     def replace(self, current):

@@ -254,6 +254,23 @@ options:
         - Adding a snooze schedule unmutes a rule in Kibana; the module mutes it again afterwards
           when this is V(true).
         type: bool
+      artifacts:
+        description:
+        - The dashboards and investigation guide linked to the rule (Kibana 9). Only the keys
+          you set are compared and changed; the others keep what is linked in the UI.
+        - Kibana returns them only through the rule route the UI uses, so setting this option
+          costs one more read on every run.
+        - When the stored artifacts cannot be read, an update sends exactly this option, so
+          state all of them then (V({}) for a rule that has none).
+        type: dict
+        suboptions:
+          dashboards:
+            description: Ids of the dashboards linked to the rule, in order.
+            type: list
+            elements: str
+          investigation_guide:
+            description: The investigation guide, in Markdown.
+            type: str
       snooze_schedules:
         description:
         - Snooze schedules the rule must have (Kibana 8.19 or 9.1 and later). Missing ones are
@@ -436,8 +453,8 @@ kept:
 gathered:
   description:
     - With O(state=gathered), the space's rules in the shape O(config) takes, with the ids of
-      their actions' connectors and without snooze schedules.
-      No rule is read-only; none are listed in RV(read_only) instead.
+      their actions' connectors, without snooze schedules, and with their linked dashboards
+      and investigation guide only where Kibana's public rule API returns them.
   returned: when O(state=gathered)
   type: list
   elements: dict
