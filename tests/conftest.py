@@ -2,6 +2,9 @@
 
 import os
 
+import os
+import re
+
 import pytest
 
 from tests.harness import (
@@ -40,9 +43,30 @@ def execution(request):
     return getattr(request, "param", None) or default_execution()
 
 
+# The Kibana version the emulator plays by default (its default, 9.4, when unset): e.g.
+# STACKOPS_KIBANA_VERSION=8.19.3 runs the suite against an 8.x Kibana. Tests that need a newer
+# Kibana carry @pytest.mark.kibana_min("9.0") and are skipped below it.
+KIBANA_VERSION = os.environ.get("STACKOPS_KIBANA_VERSION") or None
+
+
+def version_tuple(number):
+    return tuple(int(p) for p in re.findall(r"\d+", number)[:3])
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "kibana_min(version): needs this Kibana version or later "
+                                       "(skipped when STACKOPS_KIBANA_VERSION is older)")
+
+
+def pytest_runtest_setup(item):
+    marker = item.get_closest_marker("kibana_min")
+    if marker and KIBANA_VERSION and version_tuple(KIBANA_VERSION) < version_tuple(marker.args[0]):
+        pytest.skip("needs Kibana %s, the emulator plays %s" % (marker.args[0], KIBANA_VERSION))
+
+
 @pytest.fixture(scope="session")
 def emulator_server():
-    server = EmulatorServer().start()
+    server = EmulatorServer(kibana_version=KIBANA_VERSION).start()
     yield server
     server.stop()
 

@@ -44,14 +44,13 @@ def _has_sub_options(option):
 
 def shape_errors(spec, params, prefix=""):
     """Messages for values whose shape cannot fit a dict option with sub-options (or the dict
-    elements of a list option with sub-options), at any depth. Strings are left to
-    ansible-core, which parses `k=v` and JSON strings and names the option when it cannot."""
+    elements of a list option with sub-options), at any depth. A string for a top-level dict
+    option is left to ansible-core, which parses `k=v` and JSON strings and names the option
+    when it cannot; anywhere else its message would name nothing, so strings are refused."""
     errors = []
     if not isinstance(params, dict):
         return errors
     for name, option in spec.items():
-        if not _has_sub_options(option):
-            continue
         value = params.get(name)
         for alias in option.get("aliases") or ():
             if value is None:
@@ -59,11 +58,14 @@ def shape_errors(spec, params, prefix=""):
         if value is None:
             continue
         where = prefix + name
+        errors.extend(_number_errors(option, value, where))
+        if not _has_sub_options(option):
+            continue
         subs = ", ".join(sorted(option["options"]))
         if option["type"] == "dict":
             if isinstance(value, dict):
                 errors.extend(shape_errors(option["options"], value, where + "."))
-            elif not isinstance(value, str):
+            elif prefix or not isinstance(value, str):
                 errors.append("%s must be a dict (with %s), got %s %r"
                               % (where, subs, _kind(value), value))
         elif isinstance(value, list):
@@ -71,13 +73,27 @@ def shape_errors(spec, params, prefix=""):
                 at = "%s[%d]" % (where, index)
                 if isinstance(element, dict):
                     errors.extend(shape_errors(option["options"], element, at + "."))
-                elif not isinstance(element, str):
+                else:
                     errors.append("%s must be a dict (with %s), got %s %r"
                                   % (at, subs, _kind(element), element))
-        elif isinstance(value, dict) or not isinstance(value, str):
+        else:
             errors.append("%s must be a list of dicts (with %s), got %s %r"
                           % (where, subs, _kind(value), value))
     return errors
+
+
+def _non_finite(value):
+    return isinstance(value, float) and (math.isnan(value) or math.isinf(value))
+
+
+def _number_errors(option, value, where):
+    """nan and infinities for a number option: ansible-core's int conversion raises
+    OverflowError on them, which it does not catch (a traceback)."""
+    kind = option.get("elements") if option.get("type") == "list" else option.get("type")
+    if kind not in ("int", "float"):
+        return []
+    values = value if option.get("type") == "list" and isinstance(value, list) else [value]
+    return ["%s must be a finite number, got %r" % (where, v) for v in values if _non_finite(v)]
 
 
 def numeric_options(spec, prefix=""):

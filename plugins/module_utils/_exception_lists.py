@@ -124,6 +124,14 @@ EXCEPTION_LIST_INFO_KWARGS = dict(
 # ====================================================================== reading
 
 
+def check_list_id(value, option):
+    """A list id the _find endpoints can carry: they take comma-separated list ids, so a comma
+    would make one list two (created once, then every later run fails)."""
+    if value is not None and "," in value:
+        raise ResourceError("%s %r cannot contain a comma: Kibana's _find endpoints read "
+                            "list_id as a comma-separated list" % (option, value))
+
+
 def read_list(client, list_id, namespace_type):
     return client.get(LISTS_PATH, params={"list_id": list_id, "namespace_type": namespace_type},
                       absent_ok=True, expect=dict, keys=LIST_KEYS)
@@ -618,10 +626,13 @@ class ExceptionListResource(Resource):
         self.sync = None
         self.os_types_dropped = False
         self.recreated_items = None
+        self.source_items = None
 
     # ------------------------------------------------------------ identity
 
     def validate(self):
+        for option in ("list_id", "duplicate_from"):
+            check_list_id(self.params.get(option), option)
         if self.params.get("purge_items") and self.params.get("items") is None:
             raise ResourceError("purge_items needs items: declare the items to keep (items: [] "
                                 "deletes every item of the list)")
@@ -838,6 +849,17 @@ class ExceptionListResource(Resource):
         if desired.get("type") not in (None, source["type"]):
             raise ResourceError("type %s differs from the type %s of duplicate_from %r: a copy "
                                 "keeps its source's type" % (desired["type"], source["type"], source_id))
+        self.source_items = read_items(self.client, source["list_id"], self.namespace_type)
+        # item_ids are unique in a namespace, and the source keeps its items: a declared item
+        # with one of theirs would be refused (409) after the copy was made, on every run
+        taken = [i for i in (self.wanted or {}) if i in set(s["item_id"] for s in self.source_items)]
+        if taken:
+            raise ResourceError(
+                "items: item_id %s already belong to duplicate_from list %r, and item_ids are "
+                "unique in the %s namespace (the copies get new item_ids): Kibana would refuse "
+                "the declared item (409) after making the copy. Give the declared items other "
+                "item_ids. Nothing was changed."
+                % (", ".join(repr(t) for t in taken), source_id, self.namespace_type))
         return source
 
     def _duplicate(self):
@@ -872,8 +894,7 @@ class ExceptionListResource(Resource):
             now = utc_now()
             include_expired = self.params["include_expired_exceptions"]
             # Kibana gives the copies new item_ids: they never match a declared one.
-            copies = [dict(i, item_id="(copy of %s)" % i["item_id"]) for i in
-                      read_items(self.client, source["list_id"], self.namespace_type)
+            copies = [dict(i, item_id="(copy of %s)" % i["item_id"]) for i in self.source_items
                       if include_expired or not expired(i, now)]
         predicted = overlay(predicted, desired)
         if self.wanted is not None:
@@ -905,6 +926,7 @@ class ExceptionListResource(Resource):
 def exception_list_info(client, params):
     """exception_list_info: one list by list_id, or the lists a filter selects; optionally
     each with every item."""
+    check_list_id(params.get("list_id"), "list_id")
     namespaces = list(dict.fromkeys(params.get("namespace_type") or NAMESPACE_TYPES))
     if params.get("list_id"):
         lists = [found for found in (read_list(client, params["list_id"], ns) for ns in namespaces)

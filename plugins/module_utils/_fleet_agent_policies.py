@@ -508,9 +508,13 @@ class AgentPolicyResource(Resource):
         if self.diff_mode:
             self.extras["agents_reached"] = agents
         if action == "delete" and agents and not current.get("supports_agentless"):
-            self.warnings.append(
-                "agent policy %s has %d enrolled agents: Fleet refuses to delete it until they "
-                "are unenrolled or moved to another policy" % (current.get("id"), agents))
+            # Fleet refuses it (400 "Cannot delete an agent policy that is assigned to any
+            # active or inactive agents", force or not): check mode fails as the run would
+            raise ResourceError(
+                "agent policy %s (%s) has %d enrolled agents: Fleet refuses to delete it until "
+                "they are unenrolled or moved to another policy (Cannot delete an agent policy "
+                "that is assigned to any active or inactive agents). Nothing was deleted."
+                % (current.get("id"), current.get("name"), agents))
 
     def agent_count(self, current):
         """How many enrolled agents a write to this policy reaches (GET and the find both ask

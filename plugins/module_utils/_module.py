@@ -52,14 +52,14 @@ def _secret_leaves(value):
 def shape_failure(spec, params, no_log_values):
     """The message for wrong-shaped dict options (shape_errors), checked before ansible-core's
     own validation can fail on them without naming the option; None when there are none.
-    Validation has not run yet: the no_log options' values are added to `no_log_values`."""
-    errors = shape_errors(spec, params)
-    if not errors:
-        return None
+    Validation has not run yet: the no_log options' values are added to `no_log_values`, always
+    (ansible-core's own sub-option failures return before it collects them, and the failure's
+    invocation would show the password)."""
     for name, option in spec.items():
         if option.get("no_log"):
             no_log_values.update(_secret_leaves(params.get(name)))
-    return "; ".join(errors)
+    errors = shape_errors(spec, params)
+    return "; ".join(errors) if errors else None
 
 
 class CheckedModule(AnsibleModule):

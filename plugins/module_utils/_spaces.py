@@ -202,8 +202,8 @@ class SpaceResource(Resource):
         # stored one with the user's fields laid over it.
         body = overlay(dict((k, v) for k, v in current.items() if k != "_reserved"), desired)
         body["id"] = current["id"]
-        return check_space_answer(self.client.put(space_path(current["id"]), body, expect=dict,
-                                                  keys=("id",)), "PUT space")
+        answer = self.client.put(space_path(current["id"]), body, expect=dict, keys=("id",))
+        return check_space_answer(answer, "PUT space")
 
     def delete(self, current):
         self.client.delete(space_path(current["id"]), expect=Empty)  # 204

@@ -70,6 +70,12 @@ options:
         every update). An unchanged connector is left alone, so rotated secrets are not noticed.
       - V(always) sends O(secrets) on every run and so always reports C(changed); use it to push
         rotated secrets.
+      - Kibana never returns secrets and has no field where a version of them could be kept (a
+        connector has a name, a type, a config its type validates and the secrets), so no
+        module can tell a rotated secret from an unchanged one. The play can. Let the task that
+        rotates the secret (writes it to the vault or file the play reads it from) notify a
+        handler that runs this module with V(always). Runs without a rotation then report C(ok)
+        and send nothing; see the example and C(docs/examples/connector-secret-rotation.yml).
     type: str
     choices: [on_create, always]
     default: on_create
@@ -124,6 +130,27 @@ EXAMPLES = r'''
     connector_type_id: .slack_api
     secrets:
       token: "{{ slack_token }}"
+    secrets_update: always
+
+# Rotation without "changed" on every run: the rotating task notifies a handler.
+- name: Store the new webhook password (the rotation)
+  ansible.builtin.copy:
+    content: "{{ new_webhook_password }}"
+    dest: /etc/kibana-secrets/webhook-password
+    mode: "0600"
+  no_log: true
+  notify: Push the webhook password to Kibana
+
+# in the play's handlers:
+- name: Push the webhook password to Kibana
+  stackops.kibana.kibana_connector:
+    kibana_url: https://kibana.example.com:5601
+    api_key: "{{ kibana_api_key }}"
+    name: ops-webhook
+    connector_type_id: .webhook
+    secrets:
+      user: kibana
+      password: "{{ lookup('ansible.builtin.file', '/etc/kibana-secrets/webhook-password') }}"
     secrets_update: always
 
 - name: Remove a connector

@@ -96,10 +96,22 @@ def playbook(url, playbook_path):
 
 @pytest.mark.slow
 def test_demo_playbooks_change_then_stay_ok(kibana):
-    """What ./scripts/demo shows: the first run changes, the second is all ok, no write."""
-    kibana.create_space("security")
+    """What ./scripts/demo shows: the first run changes, the second is all ok, no write. The
+    playbook provisions everything itself: its space, the Osquery Manager integration on an
+    agent policy, and packs scheduled on that policy by name."""
+    assert kibana.api("GET", "/api/spaces/space/security").status_code == 404
     first = playbook(kibana.url, REPO / "docs" / "examples" / "site.yml")
     assert first["failed"] == 0 and first["changed"] > 0, first["output"]
+    assert kibana.api("GET", "/api/spaces/space/security").json()["solution"] == "security"
+    hosts = kibana.api("GET", "/api/fleet/agent_policies", space="security",
+                       params={"kuery": 'ingest-agent-policies.name:"Security hosts"'}).json()
+    policy_id = hosts["items"][0]["id"]
+    integrations = kibana.api("GET", "/api/fleet/package_policies", space="security").json()
+    assert [(p["package"]["name"], p["policy_ids"]) for p in integrations["items"]] == [
+        ("osquery_manager", [policy_id])]
+    packs = kibana.api("GET", "/api/osquery/packs", space="security").json()["data"]
+    ports = [p for p in packs if p["name"] == "ports-and-users"][0]
+    assert ports["policy_ids"] == [policy_id]
     kibana.clear_log()
     second = playbook(kibana.url, REPO / "docs" / "examples" / "site.yml")
     assert second["failed"] == 0 and second["changed"] == 0, second["output"]

@@ -205,3 +205,58 @@ def test_os_types_twice_is_idempotent(kibana, run):
     again = run("exception_list", **task)
     assert not again.failed and not again["changed"], again
     assert kibana.writes() == []
+
+
+# ------------------------------------------------------------------ finding 5
+
+
+@pytest.mark.parametrize("module,options", [
+    ("exception_list", dict(TASKS["exception_list"], list_id="a,b")),
+    ("exception_list", {"duplicate_from": "a,b", "name": "copy"}),
+    ("exception_list_info", {"list_id": "a,b", "include_items": True}),
+])
+def test_a_list_id_with_a_comma_is_refused(kibana, run, module, options):
+    result = run(module, **options)
+    option = "duplicate_from" if "duplicate_from" in options else "list_id"
+    assert result.failed and result["msg"].startswith("%s 'a,b' cannot contain a comma" % option)
+    assert kibana.requests() == []
+
+
+def test_duplicate_from_with_the_sources_item_ids_is_refused_in_both_modes(kibana, run):
+    item = {"item_id": "shared", "name": "i", "entries": [
+        {"field": "host.name", "type": "match", "operator": "included", "value": "x"}]}
+    source = dict(TASKS["exception_list"], list_id="src", name="src")
+    assert run("exception_list", items=[item], **source)["changed"]
+    kibana.clear_log()
+    task = {"duplicate_from": "src", "name": "copy", "items": [dict(item, name="mine")]}
+    checked = run("exception_list", check_mode=True, **task)
+    done = run("exception_list", **task)
+    for result in (checked, done):
+        assert result.failed and "item_id 'shared' already belong to duplicate_from" in result["msg"]
+    assert checked["msg"] == done["msg"]
+    assert kibana.writes() == []
+    lists = kibana.api("GET", "/api/exception_lists/_find", params={"per_page": 100}).json()["data"]
+    assert [x["list_id"] for x in lists] == ["src"]
+
+
+# ------------------------------------------------------------------ finding 9
+
+
+@pytest.mark.parametrize("module,options,words", [
+    ("kibana_rule", dict(TASKS["kibana_rule"],
+                         actions=[{"connector_name": "nowhere", "group": "threshold met"}]),
+     "actions[0].connector_name: no connector named 'nowhere'"),
+    ("osquery_pack", dict(TASKS["osquery_pack"], policies=["nowhere"]),
+     "policies: no agent policy named 'nowhere'"),
+    ("fleet_agent_policy", dict(TASKS["fleet_agent_policy"], copy_from="nowhere"),
+     "copy_from 'nowhere': no agent policy"),
+    ("exception_list", {"duplicate_from": "nowhere", "name": "copy"},
+     "duplicate_from: exception list 'nowhere' does not exist"),
+])
+def test_check_mode_fails_where_the_run_fails(kibana, run, module, options, words):
+    checked = run(module, check_mode=True, **options)
+    done = run(module, **options)
+    for result in (checked, done):
+        assert result.failed and words in result["msg"], result["msg"]
+    assert checked["msg"] == done["msg"]
+    assert kibana.writes() == []

@@ -497,16 +497,16 @@ def test_is_protected_is_applied_right_after_a_copy_that_brings_elastic_defend(k
 def test_delete_refused_while_agents_are_enrolled(kibana, run):
     policy = create(kibana, name="enrolled")
     enroll(kibana, policy["id"], 3)
+    # issue 9 finding 9: check mode fails where the run must fail, with the same message
     checked = run("fleet_agent_policy", check_mode=True, diff=True, name="enrolled",
                   state="absent")
-    assert checked["changed"] and checked["agents_reached"] == 3
-    assert any("3 enrolled agents" in w for w in checked["warnings"])
     failed = run("fleet_agent_policy", name="enrolled", state="absent")
-    assert failed.failed and failed["status"] == 400
-    assert ("Cannot delete an agent policy that is assigned to any active or inactive agents"
-            in failed["msg"])
-    assert "has 3 enrolled agents" in failed["msg"]
-    assert failed["msg"].startswith("POST /api/fleet/agent_policies/delete returned HTTP 400")
+    for result in (checked, failed):
+        assert result.failed and "has 3 enrolled agents" in result["msg"]
+        assert ("Cannot delete an agent policy that is assigned to any active or inactive agents"
+                in result["msg"])
+    assert checked["msg"] == failed["msg"]
+    assert kibana.writes() == []
     assert exists(kibana, policy["id"])
     enroll(kibana, policy["id"], 0)
     assert run("fleet_agent_policy", name="enrolled", state="absent")["changed"]
