@@ -22,6 +22,7 @@ SET_MODULES = {
     "osquery_packs": ("osquery_pack", "osquery packs"),
     "exception_lists": ("exception_list", "exception lists"),
     "kibana_spaces": ("kibana_space", "spaces"),
+    "fleet_integration_policies": ("fleet_integration_policy", "integration policies"),
 }
 NOT_PER_ENTRY = ("state", "space_id")
 BLOCK = re.compile(r"^  config:\n(?:(?:    .*|)\n)*", re.M)

@@ -82,6 +82,12 @@ options:
           secrets are not noticed.
         - V(always) sends O(config[].secrets) on every run and so always reports C(changed);
           use it to push rotated secrets.
+        - Kibana never returns secrets and has no field where a version of them could be kept
+          (a connector has a name, a type, a config its type validates and the secrets), so
+          no module can tell a rotated secret from an unchanged one. The play can. Let the task
+          that rotates the secret (writes it to the vault or file the play reads it from) notify
+          a handler that runs this module with V(always). Runs without a rotation then report
+          C(ok) and send nothing; see the example and C(docs/examples/connector-secret-rotation.yml).
         type: str
         choices:
         - on_create

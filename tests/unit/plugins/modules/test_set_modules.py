@@ -196,7 +196,45 @@ class ExceptionLists(Family):
                     space="ops").json()["data"]] == ["build-1"])
 
 
-FAMILIES = [Rules(), AgentPolicies(), Packs(), ExceptionLists()]
+class IntegrationPolicies(Family):
+    single, plural, key = ("fleet_integration_policy", "fleet_integration_policies",
+                           "integration_policies")
+
+    def setup(self, kibana):
+        kibana.api("POST", "/api/fleet/epm/packages/system/1.64.1", {"force": True}, space="ops")
+        resp = kibana.api("POST", POLICIES, {"id": "linux", "name": "Linux servers",
+                                             "namespace": "default"}, space="ops")
+        assert resp.status_code == 200, resp.text
+
+    def entries(self):
+        a = {"name": "system-hosts", "package": "system", "agent_policies": ["Linux servers"],
+             "namespace": "prod", "description": "system logs",
+             "inputs": {"system-logfile": {"streams": {"system.auth": {
+                 "vars": {"paths": ["/var/log/auth.log"]}}}}}}
+        b = {"name": "system-edge", "package": "system", "agent_policy_ids": ["linux"]}
+        return a, b, dict(a, namespace="staging")
+
+    def ui_object(self, kibana):
+        resp = kibana.api("POST", "/api/fleet/package_policies", {
+            "name": "made-in-ui", "package": {"name": "system", "version": "1.64.1"},
+            "policy_ids": ["linux"], "namespace": "default"}, space="ops")
+        assert resp.status_code == 200, resp.text
+        return "made-in-ui"
+
+    def names(self, kibana):
+        resp = kibana.api("GET", "/api/fleet/package_policies", params={"perPage": 100},
+                          space="ops")
+        return sorted(p["name"] for p in resp.json()["items"])
+
+    def unset_in_replaced(self, changed_a):
+        return (dict(changed_a, description=None),
+                lambda kibana: not [p for p in kibana.api(
+                    "GET", "/api/fleet/package_policies", params={"perPage": 100},
+                    space="ops").json()["items"] if p["name"] == "system-hosts"][0]
+                .get("description"))
+
+
+FAMILIES = [Rules(), AgentPolicies(), Packs(), ExceptionLists(), IntegrationPolicies()]
 IDS = [f.plural for f in FAMILIES]
 
 
