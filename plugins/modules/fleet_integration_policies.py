@@ -206,7 +206,7 @@ from ansible_collections.stackops.kibana.plugins.module_utils._module import set
 
 
 SPEC = set_spec(IntegrationPolicyResource, INTEGRATION_POLICY_OPTIONS,
-INTEGRATION_POLICY_MODULE_KWARGS)
+                INTEGRATION_POLICY_MODULE_KWARGS)
 
 
 def main():
