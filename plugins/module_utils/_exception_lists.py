@@ -624,7 +624,7 @@ class ExceptionListResource(Resource):
         self.required_for_create = ("name",) if params.get("duplicate_from") else ("name", "type")
         self.wanted = None
         self.sync = None
-        self.os_types_dropped = False
+        self.os_types_ignored = False
         self.recreated_items = None
         self.source_items = None
 
@@ -700,10 +700,26 @@ class ExceptionListResource(Resource):
 
     def changes(self, current, desired):
         found = super(ExceptionListResource, self).changes(current, desired)
-        if self.os_types_dropped:
-            # Already reported: this Kibana does not store list-level os_types.
-            found = [path for path in found if path != "os_types"]
+        if "os_types" in found and not current.get("os_types"):
+            # Kibana's list routes do not store list-level os_types: the create handler does
+            # not pass them and update_exception_list.ts writes only name, description, meta,
+            # tags, type and version (exception-lists.md, hazard 4). A list holding none proves
+            # nothing can set them, so they alone never cause a write (which would change
+            # nothing); an update sent for other fields still carries them.
+            found.remove("os_types")
+            self._ignored_os_types(desired["os_types"], current)
         return found
+
+    def _ignored_os_types(self, wanted, current):
+        if self.os_types_ignored:
+            return
+        self.os_types_ignored = True
+        self.warnings.append(
+            "os_types %s are not set on exception list %s: Kibana's list API ignores list-level "
+            "os_types on create and update (the list holds %s), so the module sends no write "
+            "for them. Set os_types on the items, which Kibana keeps."
+            % (wanted, current.get("list_id") or self.params.get("list_id"),
+               current.get("os_types") or []))
 
     def create_only_changes(self, current, desired):
         blocked = super(ExceptionListResource, self).create_only_changes(current, desired)
@@ -783,19 +799,7 @@ class ExceptionListResource(Resource):
                 raise
             stored = self.client.put(LISTS_PATH, self._list_body(fresh, desired), expect=dict,
                                      keys=LIST_KEYS)
-        self._check_os_types(stored, desired)
         return stored
-
-    def _check_os_types(self, stored, desired):
-        wanted = desired.get("os_types")
-        if wanted is None or sorted(set(wanted)) == sorted(set(stored.get("os_types") or [])):
-            return
-        self.os_types_dropped = True
-        self.warnings.append(
-            "Kibana did not store os_types %s on exception list %s (it holds %s): some Kibana "
-            "versions ignore list-level os_types on create and update (items keep theirs), so "
-            "every run sends the update again. Leave os_types unset on the list to stop it."
-            % (wanted, stored.get("list_id"), stored.get("os_types") or []))
 
     def create(self, desired):
         if self.params.get("duplicate_from"):
@@ -804,9 +808,9 @@ class ExceptionListResource(Resource):
         else:
             created = self._post_list(desired)
             prior = "exception list created"
-        if differences(desired, created, unordered=self.unordered):
-            # A copy is renamed; and Kibana's create handler drops os_types: both are set by
-            # a follow-up update (verified, with a warning when Kibana still did not keep it).
+        if self.changes(created, desired):
+            # A copy is renamed by a follow-up update (os_types the create dropped are not a
+            # reason for one: see changes()).
             created = self.update(created, desired)
         if self.wanted is not None:
             copies = self._copies(created)
@@ -883,7 +887,10 @@ class ExceptionListResource(Resource):
 
     def predict(self, current, desired):
         if current is not None:
-            return overlay(current, desired)
+            predicted = overlay(current, desired)
+            if self.os_types_ignored:
+                predicted["os_types"] = current.get("os_types") or []
+            return predicted
         predicted = {"list_id": self.params.get("list_id"), "namespace_type": self.namespace_type,
                      "description": "", "tags": [], "os_types": [], "immutable": False, "version": 1}
         copies = None

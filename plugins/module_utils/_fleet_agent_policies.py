@@ -25,7 +25,7 @@ from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
     KibanaApiError,
     ResourceError,
 )
-from ansible_collections.stackops.kibana.plugins.module_utils._paths import join
+from ansible_collections.stackops.kibana.plugins.module_utils._paths import is_segment, join
 
 POLICIES_PATH = "/api/fleet/agent_policies"
 # The legacy saved-object type prefix: Fleet rewrites it to the 9.x type in kuery filters.
@@ -56,10 +56,15 @@ OUTPUT_ID_FIELDS = ("data_output_id", "monitoring_output_id", "fleet_server_host
                     "download_source_id")
 TIMEOUT_FIELDS = ("inactivity_timeout", "unenroll_timeout")
 PLAIN_FIELDS = ("name", "namespace", "description", "is_protected", "supports_agentless",
-                "keep_monitoring_alive", "advanced_settings", "overrides")
+                "keep_monitoring_alive", "advanced_settings", "overrides",
+                "monitoring_pprof_enabled")
 # Object fields whose stored keys the user did not set are kept: sent as stored ⊕ desired.
 MERGED_OBJECT_FIELDS = ("advanced_settings", "overrides", "monitoring_http",
-                        "monitoring_diagnostics")
+                        "monitoring_diagnostics", "agentless")
+# models/agent_policy.ts: agentless.resources.requests
+AGENTLESS_MEMORY = re.compile(r"^\d+(Mi|Gi)$")
+SEMVER = re.compile(r"^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")
+AGENTLESS_CPU = re.compile(r"^(\d+m|\d+(\.\d+)?)$")
 
 AGENT_POLICY_OPTIONS = dict(
     id=dict(type="str"),
@@ -81,8 +86,25 @@ AGENT_POLICY_OPTIONS = dict(
         value=dict(type="raw", required=True),
     )),
     advanced_settings=dict(type="dict"),
-    monitoring_http=dict(type="dict", options=dict(
+    agent_features=dict(type="list", elements="dict", options=dict(
+        name=dict(type="str", required=True),
         enabled=dict(type="bool", required=True),
+    )),
+    agentless=dict(type="dict", options=dict(
+        resources=dict(type="dict", options=dict(
+            requests=dict(type="dict", options=dict(
+                memory=dict(type="str"),
+                cpu=dict(type="str"),
+            )),
+        )),
+        cloud_connectors=dict(type="dict", options=dict(
+            enabled=dict(type="bool"),
+            target_csp=dict(type="str", choices=["aws", "azure", "gcp"]),
+        )),
+    )),
+    monitoring_pprof_enabled=dict(type="bool"),
+    monitoring_http=dict(type="dict", options=dict(
+        enabled=dict(type="bool"),
         host=dict(type="str"),
         port=dict(type="int"),
         buffer=dict(type="dict", options=dict(enabled=dict(type="bool"))),
@@ -119,7 +141,8 @@ AGENT_POLICY_RANGES = {
 
 AGENT_POLICY_MODULE_KWARGS = dict(
     required_one_of=[("id", "name")],
-    mutually_exclusive=[("id", "copy_from"), ("copy_from", "sys_monitoring")],
+    mutually_exclusive=[("id", "copy_from"), ("copy_from", "sys_monitoring"),
+                        ("agent_features", "host_name_format")],
 )
 
 AGENT_POLICY_INFO_OPTIONS = dict(
@@ -290,7 +313,8 @@ class AgentPolicyResource(Resource):
     create_only = ("sys_monitoring",)
     server_owned = ("revision", "updated_at", "updated_by", "version", "schema_version", "agents",
                     "unprivileged_agents", "fips_agents", "package_policies", "status")
-    unordered = ("monitoring_enabled", "global_data_tags", "required_versions", "space_ids")
+    unordered = ("monitoring_enabled", "global_data_tags", "required_versions", "space_ids",
+                 "agent_features")
     # Fleet refuses a second policy of the same name (requireUniqueName): 409; and it takes a
     # caller-chosen id in the create body, which makes concurrent creates of one policy atomic
     unique_natural_key = True
@@ -363,8 +387,29 @@ class AgentPolicyResource(Resource):
         if len(set(listed)) != len(listed):
             raise ResourceError("required_versions: each version may be listed once, got %s"
                                 % ", ".join(listed))
+        # Fleet's validateRequiredVersions(): semver versions, percentages summing to <= 100
+        invalid = [v for v in listed if not SEMVER.match(v)]
+        if invalid:
+            raise ResourceError("required_versions: %s is not a semver version such as 9.1.0"
+                                % ", ".join(repr(v) for v in invalid))
+        if sum(entry["percentage"] for entry in versions) > 100:
+            raise ResourceError("required_versions: the percentages must not add up to more "
+                                "than 100, got %s" % _number(sum(e["percentage"] for e in versions)))
         if params.get("copy_from") is not None and not params["copy_from"].strip():
             raise ResourceError("copy_from must name an agent policy (its id or name)")
+        features = [f["name"] for f in params.get("agent_features") or []]
+        if any(not name.strip() for name in features) or len(set(features)) != len(features):
+            raise ResourceError("agent_features: each feature needs a name, listed once, got %s"
+                                % ", ".join(repr(n) for n in features))
+        requests = (((params.get("agentless") or {}).get("resources") or {})
+                    .get("requests") or {})
+        for key, pattern, example in (("memory", AGENTLESS_MEMORY, "512Mi or 2Gi"),
+                                      ("cpu", AGENTLESS_CPU, "500m or 1.5")):
+            if requests.get(key) is not None and not pattern.match(requests[key]):
+                raise ResourceError("agentless.resources.requests.%s %r is not a valid %s "
+                                    "request (for example %s)"
+                                    % (key, requests[key], key.upper() if key == "cpu" else key,
+                                       example))
 
     def desired(self):
         params = self.params
@@ -388,9 +433,12 @@ class AgentPolicyResource(Resource):
         if params.get("global_data_tags") is not None:
             desired["global_data_tags"] = [{"name": t["name"], "value": _number(t["value"])}
                                            for t in params["global_data_tags"]]
-        for key in ("monitoring_http", "monitoring_diagnostics"):
+        for key in ("monitoring_http", "monitoring_diagnostics", "agentless"):
             if params.get(key) is not None:
                 desired[key] = drop_none(params[key])
+        if params.get("agent_features") is not None:
+            desired["agent_features"] = [{"name": f["name"], "enabled": f["enabled"]}
+                                         for f in params["agent_features"]]
         if params.get("required_versions") is not None:
             desired["required_versions"] = [
                 {"version": v["version"], "percentage": _number(v["percentage"])}
@@ -433,7 +481,8 @@ class AgentPolicyResource(Resource):
     def comparable(self, current):
         view = dict(current)
         view["description"] = current.get("description") or ""
-        for key in ("monitoring_enabled", "global_data_tags", "required_versions"):
+        for key in ("monitoring_enabled", "global_data_tags", "required_versions",
+                    "agent_features"):
             view[key] = current.get(key) or []
         view["host_name_format"] = host_name_format(current)
         view["sys_monitoring"] = package_attached(current, SYSTEM_PACKAGE)
@@ -588,7 +637,8 @@ class AgentPolicyResource(Resource):
         if self._source is None:
             wanted = self.params["copy_from"]
             # a name such as "prod/eu" cannot be an id: it would change the request path
-            source = None if ID_INVALID.search(wanted) else get_policy(self.client, wanted)
+            source = get_policy(self.client, wanted) \
+                if is_segment(wanted) and not ID_INVALID.search(wanted) else None
             if source is None:
                 matches = find_by_name(self.client, wanted, with_agent_count=False)
                 if len(matches) > 1:
@@ -664,7 +714,8 @@ class AgentPolicyResource(Resource):
                         "unenroll_timeout", "agent_features", "overrides", "data_output_id",
                         "monitoring_output_id", "download_source_id", "fleet_server_host_id",
                         "supports_agentless", "global_data_tags", "monitoring_http",
-                        "monitoring_diagnostics", "is_protected"):
+                        "monitoring_diagnostics", "is_protected", "agentless",
+                        "monitoring_pprof_enabled"):
                 if key in source:
                     predicted[key] = copy.deepcopy(source[key])
             predicted["package_policies"] = copy.deepcopy(source.get("package_policies") or [])

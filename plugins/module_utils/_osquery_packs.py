@@ -60,7 +60,8 @@ RRULE_SCHEDULE_OPTIONS = dict(
 )
 
 QUERY_OPTIONS = dict(
-    query=dict(type="str", required=True),
+    query=dict(type="str"),
+    saved_query_id=dict(type="str"),
     interval=dict(type="int"),
     timeout=dict(type="int"),
     platform=dict(type="list", elements="str", choices=list(PLATFORMS)),
@@ -528,8 +529,13 @@ class OsqueryPackResource(Resource):
                         problems.append("%s: %s" % (where, error))
                 continue
             query = drop_none(result.validated_parameters)
-            if not query["query"].strip():
+            if query.get("query") is None and query.get("saved_query_id") is None:
+                problems.append("%s needs query (the SQL) or saved_query_id (a saved query to "
+                                "copy it from)" % where)
+            elif query.get("query") is not None and not query["query"].strip():
                 problems.append("%s.query must not be empty" % where)
+            if query.get("saved_query_id") is not None and not query["saved_query_id"].strip():
+                problems.append("%s.saved_query_id must not be empty" % where)
             for option in ("interval", "timeout"):
                 if query.get(option) is not None and query[option] < 1:
                     problems.append("%s.%s must be at least 1 (seconds)" % (where, option))
@@ -653,7 +659,7 @@ class OsqueryPackResource(Resource):
         if params.get("rrule_schedule") is not None:
             desired["rrule_schedule"] = drop_none(params["rrule_schedule"])
         if self.queries is not None:
-            desired["queries"] = copy.deepcopy(self.queries)
+            desired["queries"] = self.with_saved_queries(self.queries)
         names = {}
         if params.get("policies") is not None:
             names = self.resolve_policies(params["policies"])
@@ -677,6 +683,34 @@ class OsqueryPackResource(Resource):
                                  "older versions have no copy endpoint")
             self.source = self.copy_source()
         return desired
+
+    def with_saved_queries(self, queries):
+        """The queries, each one naming a saved_query_id completed from that saved query as the
+        Kibana UI does: Kibana's pack routes never store saved_query_id nor read the saved query
+        (convertPackQueriesToSO), so the pack holds a copy, and what the user set wins. The
+        interval is copied only into packs without schedule_type (per-query intervals)."""
+        # imported here: the saved-query family builds on this module's query helpers
+        from ansible_collections.stackops.kibana.plugins.module_utils._osquery_saved_queries \
+            import saved_query_fields
+        queries = copy.deepcopy(queries)
+        wanted = [(key, q) for key, q in queries.items() if q.get("saved_query_id") is not None]
+        if not wanted:
+            return queries
+        space = self.params.get("space_id") or "default"
+        copied = saved_query_fields(self.client, [q["saved_query_id"] for _key, q in wanted])
+        keys = ("query", "timeout", "platform", "version", "snapshot", "removed", "ecs_mapping")
+        if not self.params.get("schedule_type"):
+            keys += ("interval",)
+        for key, query in wanted:
+            name = query.pop("saved_query_id")
+            source = copied.get(name)
+            if source is None:
+                raise ResourceError("queries.%s.saved_query_id: no osquery saved query with id or "
+                                    "saved object id %r in space %r" % (key, name, space))
+            for field in keys:
+                if query.get(field) is None and source.get(field) is not None:
+                    query[field] = copy.deepcopy(source[field])
+        return queries
 
     def resolve_policies(self, names):
         """Agent policy names -> ids through Fleet, each with Osquery Manager attached."""

@@ -70,6 +70,12 @@ def segment(value, option):
     return quote(value, safe="")
 
 
+def is_segment(value):
+    """Whether segment() takes `value` (a name that may also be an id is then tried as one)."""
+    return isinstance(value, str) and not blank(value) and value not in (".", "..") and \
+        "/" not in value and "\\" not in value
+
+
 def join(base, *parts):
     """base + '/' + each (option, value) pair as one encoded segment, or a plain literal string
     (an endpoint's own words such as '_enable')."""

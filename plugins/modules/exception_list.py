@@ -25,9 +25,10 @@ description:
     a change, and their stored C(os_types) are kept when the item is updated; the module asks
     Kibana which items store which operating system with filtered C(items/_find) requests when
     that matters.
-  - Kibana's exception list API ignores list-level O(os_types) on create, and on update in
-    some versions. The module sets them with a follow-up update and warns when Kibana still did
-    not keep them.
+  - Kibana's exception list API ignores list-level O(os_types) on create and on update (in
+    every version whose source was read). While the list holds none, O(os_types) alone never
+    causes a write, which could change nothing; the module says so in one warning. They are
+    sent along with any other update, and compared once Kibana holds some.
   - When an item write fails (after one retry on a stale C(_version)), the module stops and
     reports the item, Kibana's message and the items already written (C(written)).
 author:
@@ -87,7 +88,8 @@ options:
     type: dict
   os_types:
     description:
-      - The list's operating systems. See the description about Kibana ignoring them.
+      - The list's operating systems. Kibana ignores them on lists (see the description); set
+        C(os_types) on the items instead, which Kibana keeps.
     type: list
     elements: str
     choices: [linux, macos, windows]

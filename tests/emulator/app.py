@@ -39,6 +39,8 @@ SPACE_AGNOSTIC = re.compile(r"^/api/(status|spaces)(/|$)")
 PRIVILEGES = (
     (re.compile(r"^/api/exception_lists"), "lists-read", "lists-all"),
     (re.compile(r"^/api/osquery/packs"), "osquery-readPacks", "osquery-writePacks"),
+    (re.compile(r"^/api/osquery/saved_queries"), "osquery-readSavedQueries",
+     "osquery-writeSavedQueries"),
     (re.compile(r"^/api/fleet"), "fleet-agent-policies-read", "fleet-agent-policies-all"),
     (re.compile(r"^/api/alerting"), "alerting-read", "alerting-all"),
     (re.compile(r"^/api/actions"), "actions-read", "actions-all"),

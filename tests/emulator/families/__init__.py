@@ -7,8 +7,9 @@ from .fleet_agent_policies import FleetAgentPolicies
 from .fleet_epm import FleetEpm
 from .fleet_package_policies import FleetPackagePolicies
 from .osquery_packs import OsqueryPacks
+from .osquery_saved_queries import OsquerySavedQueries
 from .spaces import Spaces
 from .status import Status
 
 ALL = [Status, Spaces, Connectors, AlertingRules, FleetAgentPolicies, FleetEpm, FleetPackagePolicies,
-       OsqueryPacks, ExceptionLists]
+       OsqueryPacks, OsquerySavedQueries, ExceptionLists]

@@ -20,7 +20,8 @@ from ..schema import UNDEFINED, Field, check_object, type_name
 TWO_WEEKS = 1209600
 SCHEMA_VERSION = "1.1.1"  # FLEET_AGENT_POLICIES_SCHEMA_VERSION
 SPACE_AWARE_SINCE = (9, 1)
-EMPTY_ID_REJECTED_SINCE = (9, 3)  # tf issue #3923: `"id": ""` fails on 9.3.x
+EMPTY_ID_REJECTED_SINCE = (9, 3)
+STRICT_KQL_SINCE = (9, 0)  # fleet-agent-policies.md: the opt-in flag of 8.x is gone in 9.x  # tf issue #3923: `"id": ""` fails on 9.3.x
 ALL_SPACES = "*"
 DEFAULT_OUTPUT = {"id": "fleet-default-output", "name": "default"}
 INVALID_NAMESPACE_CHARACTERS = re.compile(r'[*\\/?"<>|\s,#:-]+')
@@ -95,6 +96,34 @@ def _check_namespace(value):
     if len(value.encode()) > 100:
         return "Namespace cannot be more than 100 bytes"
     return None
+
+
+MEMORY = re.compile(r"^\d+(Mi|Gi)$")
+CPU = re.compile(r"^(\d+m|\d+(\.\d+)?)$")
+
+
+SEMVER = re.compile(r"^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+
+
+def check_required_versions(name, required_versions):
+    """validateRequiredVersions() (server/services/agent_policies/
+    required_versions.ts): unique, semver, percentages summing to at most 100; an
+    AgentPolicyInvalidError is a 400."""
+    if not required_versions:
+        return
+    versions = [v["version"] for v in required_versions]
+    prefix = f'Policy "{name}" failed validation: '
+    if len(set(versions)) != len(versions):
+        raise bad_request(prefix + "duplicate versions not allowed in required_versions")
+    for version in versions:
+        if not SEMVER.match(version):
+            raise bad_request(prefix + f"invalid semver version {version} in required_versions")
+    if sum(v["percentage"] for v in required_versions) > 100:
+        raise bad_request(prefix + "sum of required_versions percentages cannot exceed 100")
+
+
+def _pattern(regex, message):
+    return lambda value: None if regex.match(value) else message
 
 
 def _range(minimum=None, maximum=None, integer=False):
@@ -186,10 +215,20 @@ def policy_fields(version, update=False):
         "global_data_tags": Field("array", validate=_max_size(10, _check_tags), items=Field(
             "object", fields={"name": Field("string", required=True),
                               "value": Field("any", required=True, validate=_string_or_number)})),
-        "agentless": Field("object"),
+        # models/agent_policy.ts: resources.requests memory /^\d+(Mi|Gi)$/, cpu
+        # /^(\d+m|\d+(\.\d+)?)$/; cloud_connectors from the notes (newer source)
+        "agentless": Field("object", fields={
+            "resources": Field("object", fields={"requests": Field("object", fields={
+                "memory": Field("string", validate=_pattern(MEMORY, "Invalid memory format")),
+                "cpu": Field("string", validate=_pattern(CPU, "Invalid CPU format"))})}),
+            "cloud_connectors": Field("object", fields={
+                "enabled": Field("boolean"),
+                "target_csp": OneOfLiterals(["aws", "azure", "gcp"])}),
+        }),
         "monitoring_pprof_enabled": Field("boolean"),
+        # schema.maybe(boolean) in models/agent_policy.ts: enabled is optional
         "monitoring_http": Field("object", fields={
-            "enabled": Field("boolean", required=True),
+            "enabled": Field("boolean"),
             "host": Field("string"),
             "port": Field("number", validate=_range(0, 65353)),  # sic, 65353 in the source
             "buffer": Field("object", fields={"enabled": Field("boolean", default=False)}),
@@ -367,14 +406,21 @@ class _KqlParser:
         return ("value", value, kind == "quoted")
 
 
+class KqlUnknownField(KqlError):
+    """A field clause on an attribute the saved-object type does not have."""
+
+
 def _kql_field(name):
-    """`ingest-agent-policies.name` / `fleet-agent-policies.attributes.name` -> `name`; the
-    saved-object filter refuses anything else (which sends Fleet to its plain-search fallback)."""
+    """`ingest-agent-policies.name` / `fleet-agent-policies.attributes.name` / a bare `name`
+    -> `name` (a bare attribute is accepted: agent_policy.ts API test "should return 200 even if
+    the passed kuery does not have prefix ingest-agent-policies"); anything else is unknown."""
     for so_type in KQL_TYPES:
         for prefix in (f"{so_type}.attributes.", f"{so_type}."):
             if name.startswith(prefix) and name[len(prefix):] in KQL_FIELDS:
                 return name[len(prefix):]
-    raise KqlError(f"unknown field {name}")
+    if name in KQL_FIELDS:
+        return name
+    raise KqlUnknownField(name)
 
 
 def _kql_check(node):
@@ -478,11 +524,26 @@ def _plain_search(policy, text):
     return False
 
 
-def kuery_filter(text):
-    """A predicate over policy attributes for `kuery`, KQL first, plain search as fallback."""
+def kuery_filter(text, strict=False):
+    """A predicate over policy attributes for `kuery`, KQL first, plain search as fallback.
+
+    strict (9.x, where Fleet's enableStrictKQLValidation flag is gone): malformed KQL and a
+    field the saved-object type does not have are a 400 (agent_policy.ts API tests "... should
+    return 400 if passed kuery is not correct" / "... is invalid"; the wording is
+    [unverified]); free text still goes to the plain search."""
     try:
         node = _KqlParser(text).parse()
+    except KqlError as err:
+        if strict:
+            raise bad_request(f"KQLSyntaxError: {err}")
+        return lambda policy: _plain_search(policy, text)
+    try:
         _kql_check(node)
+    except KqlUnknownField as err:
+        if strict:
+            raise bad_request(f"This key '{err}' does not exist in {KQL_TYPES[0]} saved object "
+                              "index patterns")
+        return lambda policy: _plain_search(policy, text)
     except KqlError:
         return lambda policy: _plain_search(policy, text)
     return lambda policy: _kql_eval(node, policy)
@@ -597,8 +658,9 @@ class FleetAgentPolicies(Family):
         """The policy as the API returns it.
 
         package_policies: "ids" (lists, create) or "full" (single GET, full=true, PUT, copy).
-        agents: report the enrolled-agent counts (GET, _bulk_get, withAgentCount, PUT); the list
-        without withAgentCount, create and copy say 0."""
+        agents: True reports the enrolled-agent counts (GET, _bulk_get, withAgentCount); "zero"
+        says 0 (the list without withAgentCount); False leaves them out (create, copy and PUT
+        answers: agent_policy.ts API test, exact PUT and copy answers)."""
         item = copy.deepcopy(entry["attributes"])
         item["version"] = base64.b64encode(f"[{entry['seq']},1]".encode()).decode()
         if self._space_aware():
@@ -608,19 +670,22 @@ class FleetAgentPolicies(Family):
             item["package_policies"] = [self._render_package(p, simplified) for p in packages]
         else:
             item["package_policies"] = [p["id"] for p in packages]
-        item["agents"] = entry["agents"] if agents else 0
-        if agents:
+        if agents == "zero":
+            item["agents"] = 0
+        elif agents:
+            item["agents"] = entry["agents"]
             item["unprivileged_agents"] = 0
             item["fips_agents"] = 0
         return item
 
     @staticmethod
     def _render_package(package_policy, simplified=False):
-        out = copy.deepcopy(package_policy)
         if simplified:
-            # format=simplified keys inputs by id instead of listing them.
-            out["inputs"] = {i.get("type", str(n)): i for n, i in enumerate(out["inputs"])}
-        return out
+            # format=simplified: the package policies family's format (inputs by id, vars as
+            # values); imported here, that family imports this one
+            from .fleet_package_policies import simplify
+            return simplify(package_policy)
+        return copy.deepcopy(package_policy)
 
     def _names_taken(self, name, spaces, exclude_id=None):
         """Ids of other policies named `name` in any of `spaces` (9.x) or anywhere (8.x).
@@ -692,16 +757,16 @@ class FleetAgentPolicies(Family):
         attributes = {"id": policy_id}
         attributes.update({k: v for k, v in body.items()
                            if k not in ("id", "space_ids", "has_fleet_server", "force")})
+        # Kibana's PUT answer holds exactly what was stored (agent_policy.ts API test "PUT ...
+        # should work with valid values"): no keep_monitoring_alive/supports_agentless unless
+        # given (their defaultValue sits inside schema.maybe()).
         attributes.setdefault("description", "")
-        attributes.setdefault("keep_monitoring_alive", False)
-        attributes.setdefault("supports_agentless", False)
         if "monitoring_http" in attributes:
             attributes["monitoring_http"].setdefault("host", "localhost")
             attributes["monitoring_http"].setdefault("port", 6791)
         attributes.update({
             "status": "active",
             "is_managed": body.get("is_managed", False),
-            "is_preconfigured": False,
             "revision": 1,
             "updated_at": now_iso(),
             "updated_by": user,
@@ -722,14 +787,15 @@ class FleetAgentPolicies(Family):
         page = query.get("page", 1)
         matches = [e for e in self.policies.values() if self._visible(e, call.space)]
         if query.get("kuery"):
-            keep = kuery_filter(query["kuery"])
+            keep = kuery_filter(query["kuery"], strict=self._version() >= STRICT_KQL_SINCE)
             matches = [e for e in matches if keep(e["attributes"])]
         matches = self._sorted(matches, query.get("sortField", "updated_at"),
                                query.get("sortOrder", "desc"))
         start = max(int(page) - 1, 0) * max(int(per_page), 0)
         window = matches[start:start + max(int(per_page), 0)]
         full = bool(query.get("full"))
-        items = [self._render(e, package_policies="full" if full else "ids", agents=wants_counts,
+        items = [self._render(e, package_policies="full" if full else "ids",
+                              agents=True if wants_counts else "zero",
                               simplified=full and query.get("format") == "simplified")
                  for e in window]
         return {"items": items, "total": len(matches), "page": page, "perPage": per_page}
@@ -761,6 +827,7 @@ class FleetAgentPolicies(Family):
             self._check_spaces(body["space_ids"],
                                "No enough permissions to create policies in space {space}")
             spaces = list(dict.fromkeys(body["space_ids"]))
+        check_required_versions(body["name"], body.get("required_versions"))
         policy_id = body.get("id")
         if policy_id == "" and version >= EMPTY_ID_REJECTED_SINCE:
             # [unverified wording] tf issue #3923 only quotes "id is not valid".
@@ -840,6 +907,7 @@ class FleetAgentPolicies(Family):
 
         self._require_unique_name(data["name"], spaces, policy_id=policy_id)
         entry = self._find(call.space, policy_id)
+        check_required_versions(data["name"], data.get("required_versions"))
         attributes = entry["attributes"]
         if data.get("is_protected") and not self._has_package_entry(policy_id, DEFEND_PACKAGE):
             data["is_protected"] = False  # forced off without Elastic Defend
@@ -847,7 +915,10 @@ class FleetAgentPolicies(Family):
             current = self._render(entry)
             for key, value in data.items():
                 if key != "namespace" and current.get(key) != value:
-                    raise bad_request(f"Cannot update {key}")
+                    raise bad_request(
+                        f"Cannot update {key} in Fleet because the agent policy is managed by an "
+                        "external orchestration solution, such as Elastic Cloud, Kubernetes, etc. "
+                        "Please make changes using your orchestration solution.")
         if attributes.get("status") == "inactive":
             raise bad_request(f"Agent policy {policy_id} cannot be updated because it is inactive")
 
@@ -860,7 +931,7 @@ class FleetAgentPolicies(Family):
         # A partial update: keys not sent keep their stored value (send null to clear an id).
         attributes.update(data)
         self._touch(entry, user, bump=bump)
-        return {"item": self._render(entry, package_policies="full",
+        return {"item": self._render(entry, package_policies="full", agents=False,
                                      simplified=query.get("format") == "simplified")}
 
     def copy(self, call):
@@ -877,6 +948,9 @@ class FleetAgentPolicies(Family):
         new_body = {k: copy.deepcopy(source["attributes"][k]) for k in carried
                     if k in source["attributes"]}
         new_body.update(body)
+        # the copy answer carries supports_agentless: false (agent_policy.ts API test "copy
+        # should work with valid values", an exact answer)
+        new_body.setdefault("supports_agentless", False)
         self._require_unique_name(body["name"], [call.space])
         policy_id = new_id()
         entry = {"attributes": self._create_attributes(new_body, policy_id, user),

@@ -10,7 +10,7 @@ import re
 
 from ..app import Family
 from ..errors import KibanaError, bad_request
-from ..schema import Field, check_object
+from ..schema import Field, array_size, check_object, min_length
 
 # lib/space_schema.ts SPACE_ID_REGEX and its message
 SPACE_ID = re.compile(r"^[a-z0-9_\-]+\Z")  # JavaScript's $ (no match before a final newline)
@@ -44,14 +44,9 @@ DEFAULT_SPACE = {"id": "default", "name": "Default", "description": "This is you
                  "color": "#00bfb3", "disabledFeatures": [], "_reserved": True}
 
 
-def _length(minimum=None, maximum=None):
-    def check(value):
-        if minimum is not None and len(value) < minimum:
-            return f"value has length [{len(value)}] but it must have a minimum length of [{minimum}]."
-        if maximum is not None and len(value) > maximum:
-            return f"value has length [{len(value)}] but it must have a maximum length of [{maximum}]."
-        return None
-    return check
+def _max_length(maximum):
+    return lambda v: (f"value has length [{len(v)}] but it must have a maximum length of "
+                      f"[{maximum}]." if len(v) > maximum else None)
 
 
 def _pattern(regex, message):
@@ -64,12 +59,6 @@ def _image(value):
     return None
 
 
-def _array_size(value):
-    if len(value) > MAX_DISABLED_FEATURES:
-        return f"array size is [{len(value)}], but cannot be greater than [{MAX_DISABLED_FEATURES}]"
-    return None
-
-
 def _solution(value):
     if value in SOLUTIONS:
         return None
@@ -79,11 +68,11 @@ def _solution(value):
 
 SPACE_FIELDS = {
     "id": Field("string", required=True, validate=_pattern(SPACE_ID, SPACE_ID_MESSAGE)),
-    "name": Field("string", required=True, validate=_length(minimum=1)),
+    "name": Field("string", required=True, validate=min_length(1)),
     "description": Field("string"),
-    "initials": Field("string", validate=_length(maximum=MAX_SPACE_INITIALS)),
+    "initials": Field("string", validate=_max_length(MAX_SPACE_INITIALS)),
     "color": Field("string", validate=_pattern(COLOR, "must be a 6 digit hex color, starting with a #")),
-    "disabledFeatures": Field("array", default=list, items=Field("string"), validate=_array_size),
+    "disabledFeatures": Field("array", default=list, items=Field("string"), validate=array_size(high=MAX_DISABLED_FEATURES)),
     "_reserved": Field("boolean"),
     "imageUrl": Field("string", validate=_image),
 }

@@ -48,8 +48,10 @@ def test_create_injects_server_fields_and_defaults(kibana):
     assert policy["description"] == ""
     assert policy["updated_by"] == "elastic"
     assert policy["schema_version"] and policy["version"]
-    assert policy["agents"] == 0 and policy["package_policies"] == []
-    assert policy["space_ids"] == ["default"]
+    assert policy["package_policies"] == [] and policy["space_ids"] == ["default"]
+    # the answer holds what is stored: no agent counts, no invented defaults (agent_policy.ts
+    # API test: the exact PUT and copy answers)
+    assert not {"agents", "is_preconfigured", "keep_monitoring_alive"} & set(policy)
 
 
 def test_is_protected_cannot_be_set_on_create(kibana):
@@ -205,6 +207,8 @@ def test_put_bumps_revision_and_merges(kibana):
                                    "package_policies", "is_preconfigured", "schema_version"])
 def test_put_refuses_read_only_fields(kibana, field):
     policy = item(create(kibana))
+    policy = item(kibana.api("GET", f"{POLICIES}/{policy['id']}"))
+    policy.setdefault("is_preconfigured", False)
     resp = kibana.api("PUT", f"{POLICIES}/{policy['id']}", put_body(policy, **{field: policy[field]}))
     assert error(resp, 400) == f"[request body.{field}]: definition for this key is missing"
 
@@ -243,8 +247,10 @@ def test_managed_policy_is_read_only_unless_forced(kibana):
     seeded = kibana.control("POST", "/fleet/agent_policies",
                             {"id": "hosted", "name": "Hosted", "is_managed": True})["item"]
     path = f"{POLICIES}/hosted"
-    assert error(kibana.api("PUT", path, put_body(seeded, description="x")), 400) == \
-        "Cannot update description"
+    assert error(kibana.api("PUT", path, put_body(seeded, description="x")), 400) == (
+        "Cannot update description in Fleet because the agent policy is managed by an external "
+        "orchestration solution, such as Elastic Cloud, Kubernetes, etc. Please make changes "
+        "using your orchestration solution.")
     assert item(kibana.api("PUT", path, put_body(seeded, namespace="other")))["namespace"] == "other"
     resp = kibana.api("POST", f"{POLICIES}/delete", {"agentPolicyId": "hosted"})
     assert error(resp, 400) == "Cannot delete hosted agent policy hosted"

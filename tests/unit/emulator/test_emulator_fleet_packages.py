@@ -279,3 +279,13 @@ def test_osquery_pack_needs_an_osquery_manager_package_policy(kibana):
     ok(kibana.api("POST", PACKAGES + "/osquery_manager"))
     ok(create(kibana, [pid], name="osq", package="osquery_manager", version="1.18.0"))
     assert kibana.api("POST", "/api/osquery/packs", pack).status_code == 200
+
+
+def test_agent_policy_lists_its_package_policies_in_the_simplified_format(kibana):
+    # server/types/rest_spec/agent_policy.ts GetOneAgentPolicyRequestSchema query format
+    pid = agent_policy(kibana)
+    ok(create(kibana, [pid]))
+    item = ok(kibana.api("GET", "%s/%s" % (AGENT_POLICIES, pid),
+                         params={"format": "simplified"}))["item"]
+    inputs = item["package_policies"][0]["inputs"]
+    assert inputs["system-logfile"]["streams"]["system.auth"]["vars"]["ignore_older"] == "72h"

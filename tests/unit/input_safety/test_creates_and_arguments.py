@@ -33,9 +33,13 @@ def named(kibana, module, name):
 
 
 @pytest.mark.parametrize("module", sorted(COUNT_PATHS))
-def test_a_create_answered_after_the_timeout_makes_one_object(kibana, run, module):
+@pytest.mark.parametrize("late", [
+    {"delay_ms": 1500},  # the work is done after the client gave up
+    {"kind": "late", "delay_ms": 1500},  # the work is done, the answer comes after the time-out
+])
+def test_a_create_answered_after_the_timeout_makes_one_object(kibana, run, module, late):
     """Kibana completes the create after request_timeout: the module must not make a second."""
-    kibana.fault(method="POST", path=CREATE_PATHS[module], delay_ms=1500)
+    kibana.fault(method="POST", path=CREATE_PATHS[module], **late)
     result = run(module, request_timeout=1, **TASKS[module])
     assert not result.failed, result["msg"]
     assert result["changed"]
@@ -260,3 +264,32 @@ def test_check_mode_fails_where_the_run_fails(kibana, run, module, options, word
         assert result.failed and words in result["msg"], result["msg"]
     assert checked["msg"] == done["msg"]
     assert kibana.writes() == []
+
+
+@pytest.mark.parametrize("module,made,missed", [
+    ("exception_list", ("/api/exception_lists", {"list_id": "l", "name": "l", "description": "",
+                                                 "type": "detection"}),
+     dict(method="GET", path="/api/exception_lists$", status=404)),
+    ("fleet_agent_policy", ("/api/fleet/agent_policies", {"name": "p", "namespace": "default"}),
+     dict(method="GET", path="/api/fleet/agent_policies$", status=200,
+          body={"items": [], "total": 0, "page": 1, "perPage": 100})),
+])
+def test_a_create_conflicting_with_an_object_made_meanwhile_adopts_it(kibana, run, module,
+                                                                      made, missed):
+    """Unique-name families: another host made the object between our lookup and our create
+    (the lookup is made to miss it): the 409 re-reads and converges instead of failing."""
+    resp = kibana.api("POST", made[0], made[1])
+    assert resp.status_code == 200, resp.text
+    kibana.clear_log()
+    kibana.fault(**missed)
+    task = dict(TASKS[module], description="converged")
+    result = run(module, **task)
+    assert not result.failed, result["msg"]
+    assert result["changed"]
+    posts = [r for r in kibana.writes() if r["method"] == "POST"]
+    # the create that got 409; then the update of the adopted object
+    assert [p["status"] for p in posts] == [409]
+    again = run(module, **task)
+    assert not again.failed and not again["changed"]
+    if module == "fleet_agent_policy":
+        assert len(named(kibana, module, "p")) == 1

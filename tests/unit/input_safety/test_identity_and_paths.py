@@ -177,3 +177,12 @@ def test_segments_are_encoded_and_checked():
     for bad in ("", " ", ".", "..", "a/b", "a\\b"):
         with pytest.raises(ResourceError, match="^id "):
             segment(bad, "id")
+
+
+def test_a_copy_source_name_that_cannot_be_an_id_is_looked_up_by_name(kibana, run):
+    resp = kibana.api("POST", "/api/fleet/agent_policies", {"name": "a\\b", "namespace": "default"})
+    assert resp.status_code == 200, resp.text
+    kibana.clear_log()
+    result = run("fleet_agent_policy", name="copy", copy_from="a\\b")
+    assert not result.failed and result["changed"], result.get("msg")
+    assert all("\\" not in r["path"] for r in kibana.requests())

@@ -451,30 +451,46 @@ def test_item_os_types_read_back_empty_never_cause_a_change(kibana, run):
     assert stored == {"item-001": ["linux"], "item-002": ["linux", "macos"], "item-003": ["linux"]}
 
 
-def test_list_os_types_are_set_by_a_follow_up_update_and_verified(kibana, run):
-    # Kibana versions that write list os_types on update but not on create
-    set_quirks(kibana, list_os_types_on_update=True)
-    task = web_list(os_types=["windows", "linux"])
+def test_list_os_types_kibana_ignores_never_cause_a_write(kibana, run):
+    # exception-lists.md hazard 4 (the emulator's default): the create handler does not pass
+    # list os_types and update_exception_list.ts never writes them. A write for them alone
+    # changes nothing, so none is sent; one warning says what Kibana ignores.
+    task = web_list(os_types=["windows"])
     created = run("exception_list", **task)
-    assert created["changed"] and not created.get("warnings")
-    assert calls(kibana.writes()) == [("POST", LISTS), ("PUT", LISTS)]
-    assert sorted(created["exception_list"]["os_types"]) == ["linux", "windows"]
-    kibana.clear_log()
-    again = run("exception_list", **dict(task, os_types=["linux", "windows"]))
-    assert not again["changed"] and kibana.writes() == []
-
-
-def test_list_os_types_kibana_does_not_keep_are_reported(kibana, run):
-    # the notes' default: Kibana drops list os_types on create and on update
-    created = run("exception_list", **web_list(os_types=["windows"]))
-    assert created["changed"]
-    assert calls(kibana.writes()) == [("POST", LISTS), ("PUT", LISTS)]
+    assert created["changed"] and calls(kibana.writes()) == [("POST", LISTS)]
     [warning] = created["warnings"]
-    assert "Kibana did not store os_types ['windows'] on exception list web" in warning
+    assert "os_types ['windows'] are not set on exception list web" in warning
+    assert "ignores list-level os_types" in warning
+    assert stored_list(kibana)["os_types"] == []
+    for check_mode in (True, False):
+        kibana.clear_log()
+        again = run("exception_list", check_mode=check_mode, diff=True, **task)
+        assert not again["changed"] and kibana.writes() == []
+        assert len(again["warnings"]) == 1
+        assert again["diff"] == {"before": {}, "after": {}}
+    # a real change is still sent (once), carrying os_types
     kibana.clear_log()
-    again = run("exception_list", **web_list(os_types=["windows"]))
-    assert again["changed"] and len(again["warnings"]) == 1
-    assert calls(kibana.writes()) == [("PUT", LISTS)]
+    changed = run("exception_list", check_mode=True, **dict(task, description="new"))
+    assert changed["changed"] and changed["exception_list"]["os_types"] == []
+    changed = run("exception_list", **dict(task, description="new"))
+    assert changed["changed"] and calls(kibana.writes()) == [("PUT", LISTS)]
+    assert kibana.writes()[0]["body"]["os_types"] == ["windows"]
+    assert not changed.get("warnings", [])[1:]
+
+
+def test_list_os_types_a_kibana_stores_are_compared(kibana, run):
+    # A Kibana that writes list os_types on update (the emulator's list_os_types_on_update
+    # switch): once the list holds os_types, they are compared like any field.
+    set_quirks(kibana, list_os_types_on_update=True)
+    run("exception_list", **web_list(os_types=["windows"]))
+    run("exception_list", **web_list(os_types=["windows"], description="carried"))
+    assert stored_list(kibana)["os_types"] == ["windows"]
+    kibana.clear_log()
+    same = run("exception_list", **web_list(os_types=["windows"], description="carried"))
+    assert not same["changed"] and kibana.writes() == [] and not same.get("warnings")
+    other = run("exception_list", **web_list(os_types=["linux"], description="carried"))
+    assert other["changed"] and calls(kibana.writes()) == [("PUT", LISTS)]
+    assert stored_list(kibana)["os_types"] == ["linux"]
 
 
 # ------------------------------------------------------------------ comments

@@ -189,6 +189,41 @@ def test_second_run_of_every_option_sends_nothing(kibana, run):
                                                "buffer": {"enabled": True}}}
 
 
+def test_options_of_the_9_4_schema_round_trip_and_stay_idempotent(kibana, run):
+    # models/agent_policy.ts (AgentPolicyBaseSchema): monitoring_pprof_enabled, agent_features,
+    # agentless.resources.requests and an optional monitoring_http.enabled; Terraform's
+    # advanced_monitoring_options.http_monitoring_endpoint.pprof_enabled maps to the first.
+    task = dict(name="Profiled", namespace="default", monitoring_pprof_enabled=True,
+                monitoring_http={"port": 6795},
+                agent_features=[{"name": "fqdn", "enabled": True},
+                                {"name": "beta", "enabled": False}],
+                agentless={"resources": {"requests": {"memory": "512Mi", "cpu": "500m"}}})
+    created = run("fleet_agent_policy", **task)
+    assert created["changed"] and not created.failed, created.get("msg")
+    [post] = kibana.writes()
+    assert post["body"]["monitoring_pprof_enabled"] is True
+    assert post["body"]["agentless"] == task["agentless"]
+    assert post["body"]["monitoring_http"] == {"port": 6795}
+    policy = stored(kibana, created["agent_policy"]["id"])
+    assert policy["monitoring_pprof_enabled"] is True
+    assert sorted(f["name"] for f in policy["agent_features"]) == ["beta", "fqdn"]
+    assert policy["agentless"] == task["agentless"]
+    kibana.clear_log()
+    reordered = dict(task, agent_features=list(reversed(task["agent_features"])))
+    for check_mode in (True, False):
+        again = run("fleet_agent_policy", check_mode=check_mode, **reordered)
+        assert not again["changed"] and kibana.writes() == []
+    # one flag off: the PUT carries it and the complete feature set
+    changed = run("fleet_agent_policy", diff=True, **dict(
+        task, monitoring_pprof_enabled=False, agent_features=[{"name": "fqdn", "enabled": True}]))
+    assert changed["changed"]
+    [put] = kibana.writes()
+    assert put["body"]["monitoring_pprof_enabled"] is False
+    assert put["body"]["agent_features"] == [{"name": "fqdn", "enabled": True}]
+    assert stored(kibana, created["agent_policy"]["id"])["agent_features"] == \
+        [{"name": "fqdn", "enabled": True}]
+
+
 @pytest.mark.parametrize("timeout", ["2w", "14d", 1209600, "1209600", "336h"])
 def test_two_weeks_given_any_way_is_kibanas_default(kibana, run, timeout):
     run("fleet_agent_policy", name="defaults", namespace="default")
@@ -666,11 +701,24 @@ def test_404_for_a_space_that_does_not_exist(kibana, run):
     ({"space_ids": []}, "space_ids must list at least one space"),
     ({"monitoring": ["logs", "audit"]}, "monitoring"),
     ({"host_name_format": "short"}, "host_name_format"),
-    ({"monitoring_http": {"port": 6791}}, "enabled"),
+    ({"agent_features": [{"name": "fqdn", "enabled": True}], "host_name_format": "fqdn"},
+     "mutually exclusive: agent_features|host_name_format"),
+    ({"agent_features": [{"name": "a", "enabled": True}, {"name": "a", "enabled": False}]},
+     "agent_features: each feature needs a name, listed once"),
+    ({"agent_features": [{"name": "a"}]}, "enabled"),
+    ({"agentless": {"resources": {"requests": {"memory": "1G"}}}},
+     "agentless.resources.requests.memory '1G' is not a valid memory request"),
+    ({"agentless": {"resources": {"requests": {"cpu": "1.5m"}}}},
+     "agentless.resources.requests.cpu '1.5m' is not a valid CPU request"),
+    ({"agentless": {"cloud_connectors": {"target_csp": "ibm"}}}, "target_csp"),
+    ({"monitoring_pprof_enabled": "sometimes"}, "monitoring_pprof_enabled"),
     ({"monitoring_http": {"enabled": True, "port": 70000}}, "monitoring_http.port must be"),
     ({"required_versions": [{"version": "9.1.0", "percentage": 120}]}, "between 0 and 100"),
     ({"required_versions": [{"version": "9.1.0", "percentage": 10},
                             {"version": "9.1.0", "percentage": 20}]}, "listed once"),
+    ({"required_versions": [{"version": "9.1.0", "percentage": 50},
+                            {"version": "9.2.0", "percentage": 60}]}, "add up to more than 100"),
+    ({"required_versions": [{"version": "9.1", "percentage": 50}]}, "'9.1' is not a semver"),
     ({"id": "x", "copy_from": "y"}, "mutually exclusive: id|copy_from"),
     ({"copy_from": "y", "sys_monitoring": True}, "mutually exclusive: copy_from|sys_monitoring"),
     ({"name": None, "namespace": "default"}, "one of the following is required: id, name"),

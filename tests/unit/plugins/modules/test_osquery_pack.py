@@ -714,7 +714,7 @@ def test_invalid_rrule_schedules_are_rejected_before_any_request(kibana, run, op
      "queries.q.ecs_mapping.a.b.value must be a string or a list of strings"),
     ({"queries": {"q": {"query": "SELECT 1;", "ecs_mapping": {"a.b": {"field": ""}}}}},
      "queries.q.ecs_mapping.a.b.field must be a non-empty string"),
-    ({"queries": {"q": {"interval": 60}}}, "queries.q: missing required arguments: query"),
+    ({"queries": {"q": {"interval": 60}}}, "queries.q needs query (the SQL) or saved_query_id"),
     ({"queries": {"q": {"query": "SELECT 1;", "intervall": 60}}},
      "queries.q: unsupported key(s) intervall (supported: ecs_mapping, interval, platform"),
     ({"queries": {"q": {"query": "SELECT 1;", "platform": ["linux", "freebsd"]}}}, "queries.q: "),
@@ -814,3 +814,50 @@ def test_info_bad_input(kibana, run, options, words):
     result = run("osquery_pack_info", **options)
     assert result.failed and words in result["msg"]
     assert kibana.requests() == []
+
+
+# ------------------------------------------------------------------ saved_query_id
+
+
+def test_saved_query_id_copies_the_saved_query_into_the_pack(kibana, run):
+    # Kibana's pack routes drop saved_query_id (server/routes/pack/utils.ts
+    # convertPackQueriesToSO picks a fixed key list) and never read the saved query: the pack
+    # holds a copy, as the UI makes it; what the task sets wins.
+    saved = run("osquery_saved_query", space_id="ops", id="ports", interval=600, timeout=120,
+                query="SELECT * FROM listening_ports;", platform=["linux"],
+                ecs_mapping={"client.port": {"field": "port"}})["saved_query"]
+    task = dict(name="from_saved", space_id="ops",
+                queries={"ports": {"saved_query_id": "ports", "timeout": 300},
+                         "by_so_id": {"saved_query_id": saved["saved_object_id"]}})
+    kibana.clear_log()
+    created = run("osquery_pack", **task)
+    assert created["changed"], created.get("msg")
+    [post] = kibana.writes()
+    sent = post["body"]["queries"]["ports"]
+    assert "saved_query_id" not in sent
+    assert sent["query"] == "SELECT * FROM listening_ports;" and sent["interval"] == 600
+    assert sent["timeout"] == 300 and sent["platform"] == "linux"
+    assert sent["ecs_mapping"] == {"client.port": {"field": "port"}}
+    assert post["body"]["queries"]["by_so_id"]["timeout"] == 120
+    pack = created["pack"]["queries"]
+    assert pack["ports"]["query"] == pack["by_so_id"]["query"] == saved["query"]
+
+    # the same again: ok, no write
+    kibana.clear_log()
+    assert not run("osquery_pack", **task)["changed"]
+    assert kibana.writes() == []
+
+    # the saved query changes: the next run brings the pack's copy up to date
+    run("osquery_saved_query", space_id="ops", id="ports", query="SELECT port FROM listening_ports;")
+    again = run("osquery_pack", diff=True, **task)
+    assert again["changed"]
+    assert again["diff"]["after"]["queries"]["ports"]["query"] == "SELECT port FROM listening_ports;"
+
+
+def test_saved_query_id_unknown_or_missing_query_fails_naming_the_option(kibana, run):
+    result = run("osquery_pack", name="p", queries={"q": {"saved_query_id": "nope"}})
+    assert result.failed and "queries.q.saved_query_id" in result["msg"] and "'nope'" in result["msg"]
+    assert kibana.writes() == []
+    result = run("osquery_pack", name="p", queries={"q": {"interval": 60}})
+    assert result.failed and "queries.q needs query" in result["msg"]
+    assert kibana.requests() == [r for r in kibana.requests() if r["method"] == "GET"]
