@@ -324,7 +324,7 @@ class AgentPolicyResource(Resource):
     #: an API create stores none; "" clears an output/host reference to Fleet's default)
     replace_defaults = {"description": "", "monitoring": [], "is_protected": False,
                         "host_name_format": "hostname", "inactivity_timeout": TWO_WEEKS,
-                        "global_data_tags": [], "keep_monitoring_alive": False,
+                        "global_data_tags": [],
                         "data_output_id": "", "monitoring_output_id": "",
                         "fleet_server_host_id": "", "download_source_id": ""}
 

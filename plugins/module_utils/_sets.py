@@ -69,7 +69,14 @@ def _entry_error(index, err, options):
 
 
 def _label(resource, obj, index=None):
-    """How a message names an object: config[i] (id, name)."""
+    """How a message names an object: config[i] (id, name), or <title> (id, name)."""
+    where = "config[%d]" % index if index is not None else resource.title
+    what = _identity_text(resource, obj)
+    return "%s %s" % (where, what) if what else where
+
+
+def _identity_text(resource, obj):
+    """(id ..., name ...) of an object, or of what an element declares."""
     parts = []
     object_id = resource.object_id(obj) if obj else resource.params.get(resource.id_option)
     if object_id:
@@ -77,8 +84,7 @@ def _label(resource, obj, index=None):
     name = (obj or {}).get("name") or resource.params.get("name")
     if name is not None:
         parts.append("name %r" % name)
-    where = "config[%d]" % index if index is not None else resource.title
-    return "%s (%s)" % (where, ", ".join(parts)) if parts else where
+    return "(%s)" % ", ".join(parts) if parts else ""
 
 
 class SetRun(object):
@@ -198,7 +204,7 @@ class SetRun(object):
                         "%s %s required to create the %s %s (none exists): nothing was changed"
                         % (" and ".join("config[%d].%s" % (index, f) for f in missing),
                            "is" if len(missing) == 1 else "are", resource.title,
-                           _label(resource, None, index).split(" ", 1)[-1]))
+                           _identity_text(resource, None)))
 
     def _undeclared(self, listing, currents):
         """The listed objects no entry declares, in scope: (to delete, kept read-only)."""
@@ -249,9 +255,8 @@ class SetRun(object):
             if outcome.ok:
                 deleted.append({"id": resource.object_id(obj), "name": obj.get("name")})
             else:
-                failures.append("deleting %s %s: %s" % (
-                    resource.title, _label(resource, obj).split(" ", 1)[-1],
-                    _message(outcome.error)))
+                failures.append("deleting %s: %s" % (_label(resource, obj),
+                                                     _message(outcome.error)))
         changed = bool(deleted) or any(r.get("changed") for r in results)
         result = {"changed": changed, self.key: objects, "results": results,
                   "deleted": deleted}
@@ -268,13 +273,13 @@ class SetRun(object):
             for (obj, resource), outcome in zip(deleting, removals):
                 if outcome.ok and outcome.value.get("diff"):
                     diffs.append(_headed(outcome.value["diff"], "deleted",
-                                         _label(resource, obj).split(" ", 1)[-1]))
+                                         _label(resource, obj)))
             for index, outcome in enumerate(declared):
                 if outcome.ok and outcome.value.get("changed") and outcome.value.get("diff"):
+                    resource = resources[index]
                     diffs.append(_headed(outcome.value["diff"], "config[%d]" % index,
-                                         _label(resources[index], outcome.value.get(
-                                             resources[index].name) or None)
-                                         .split(" ", 1)[-1]))
+                                         _identity_text(resource, outcome.value.get(
+                                             resource.name) or None)))
             result["diff"] = diffs
         if warnings:
             result["warnings"] = warnings

@@ -95,7 +95,8 @@ options:
         type: dict
       os_types:
         description:
-        - The list's operating systems. See the description about Kibana ignoring them.
+        - The list's operating systems. Kibana ignores them on lists (see the description);
+          set C(os_types) on the items instead, which Kibana keeps.
         type: list
         elements: str
         choices:

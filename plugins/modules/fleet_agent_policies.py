@@ -151,6 +151,62 @@ options:
         - Advanced agent settings, for example C(agent_logging_level) or C(agent_limits_go_max_procs).
           Only the keys given are compared and changed.
         type: dict
+      monitoring_pprof_enabled:
+        description:
+        - Whether the agent's HTTP monitoring endpoint serves C(/debug/pprof) profiles (Terraform's
+          C(advanced_monitoring_options.http_monitoring_endpoint.pprof_enabled)). Fleet 8.16
+          or later.
+        type: bool
+      agent_features:
+        description:
+        - Agent feature flags, each C(name) (for example V(fqdn)) and C(enabled). The complete
+          set, compared in any order; V([]) removes every flag.
+        - Cannot be combined with O(config[].host_name_format), which manages the V(fqdn) flag
+          alone.
+        type: list
+        elements: dict
+        suboptions:
+          name:
+            description: The feature's name.
+            type: str
+            required: true
+          enabled:
+            description: Whether the feature is on.
+            type: bool
+            required: true
+      agentless:
+        description:
+        - Settings of an agentless policy. Only the keys given are compared and changed.
+        type: dict
+        suboptions:
+          resources:
+            description: Resources of the agentless agent.
+            type: dict
+            suboptions:
+              requests:
+                description: The requested resources.
+                type: dict
+                suboptions:
+                  memory:
+                    description: Memory, a whole number of V(Mi) or V(Gi) (for example V(512Mi)).
+                    type: str
+                  cpu:
+                    description: CPU, in millicores (V(500m)) or cores (V(1.5)).
+                    type: str
+          cloud_connectors:
+            description: Cloud connectors of the agentless policy (newer Fleet versions).
+            type: dict
+            suboptions:
+              enabled:
+                description: Whether cloud connectors are used.
+                type: bool
+              target_csp:
+                description: The cloud service provider.
+                type: str
+                choices:
+                - aws
+                - azure
+                - gcp
       monitoring_http:
         description:
         - The agent's HTTP monitoring endpoint. Fleet fills in C(host=localhost) and C(port=6791)
@@ -160,7 +216,6 @@ options:
           enabled:
             description: Whether the endpoint is enabled.
             type: bool
-            required: true
           host:
             description: The address the endpoint listens on.
             type: str

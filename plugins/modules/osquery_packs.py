@@ -83,14 +83,21 @@ options:
       queries:
         description:
         - The pack's queries, keyed by query id. Required to create a pack (unless O(config[].copy_from)).
-        - Each query is a dict with C(query) (the SQL, required), C(interval) (seconds), C(timeout)
-          (seconds), C(platform) (a list of V(linux), V(darwin), V(windows); every platform
-          when left out), C(version) (the minimum osquery version), C(snapshot), C(removed),
-          C(ecs_mapping) and, for a pack with O(config[].schedule_type=rrule), C(rrule_schedule)
-          (the same keys as O(config[].rrule_schedule)).
+        - Each query is a dict with C(query) (the SQL, required unless C(saved_query_id) is
+          set), C(saved_query_id), C(interval) (seconds), C(timeout) (seconds), C(platform)
+          (a list of V(linux), V(darwin), V(windows); every platform when left out), C(version)
+          (the minimum osquery version), C(snapshot), C(removed), C(ecs_mapping) and, for a
+          pack with O(config[].schedule_type=rrule), C(rrule_schedule) (the same keys as O(config[].rrule_schedule)).
         - 'C(ecs_mapping) maps an ECS field to a dict with exactly one of C(field) (an osquery
           column) or C(value) (a constant, or a list of constants), for example C({client.port:
           {field: port}, tags: {value: [osquery]}}).'
+        - 'C(saved_query_id) names a saved query of the pack''s space (see M(stackops.kibana.osquery_saved_query))
+          by its id or saved object id. Kibana does not store it and never reads the saved query,
+          so the module does what Kibana''s UI does: it copies the saved query''s C(query),
+          C(timeout), C(platform), C(version), C(snapshot), C(removed), C(ecs_mapping) and,
+          in a pack without O(config[].schedule_type), C(interval) into the pack query, for
+          the keys the query does not set. A later change of the saved query reaches the pack
+          on the next run.'
         - A per-query override uses the pack's schedule mode only, C(interval) with O(config[].schedule_type=interval)
           or without a schedule type, C(rrule_schedule) with O(config[].schedule_type=rrule).
         type: dict
