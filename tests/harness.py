@@ -104,6 +104,18 @@ class ModuleResult(dict):
         return bool(self.get("failed"))
 
 
+@contextlib.contextmanager
+def patch_module_args_before_2_19(args):
+    """What ansible.module_utils.testing.patch_module_args does, for older ansible-core."""
+    from ansible.module_utils import basic
+    saved = basic._ANSIBLE_ARGS
+    basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode("utf-8")
+    try:
+        yield
+    finally:
+        basic._ANSIBLE_ARGS = saved
+
+
 EXECUTIONS = ("module", "action")
 
 
@@ -129,7 +141,10 @@ def run_module(name, args, check_mode=False, diff=False, execution=None):
     if execution != "module":
         raise ValueError("execution must be one of %s" % ", ".join(EXECUTIONS))
     from ansible.module_utils.common import warnings as module_warnings
-    from ansible.module_utils.testing import patch_module_args
+    try:
+        from ansible.module_utils.testing import patch_module_args
+    except ImportError:  # ansible-core before 2.19 (the 2.16 line of the CI matrix)
+        patch_module_args = patch_module_args_before_2_19
 
     # AnsibleModule keeps warnings in process globals: start each run clean, as a new process would.
     module_warnings._global_warnings.clear()

@@ -18,6 +18,9 @@ options:
       - If not set, the value of the E(KIBANA_ENDPOINT) or E(KIBANA_URL) environment variable is used.
       - Requests go through the forward proxy named by E(HTTPS_PROXY) or E(HTTP_PROXY) unless
         E(NO_PROXY) matches the host.
+      - Must not hold credentials (V(https://user:password@host)); such a URL is refused before
+        any request, without repeating the password. Use O(username) and O(password),
+        O(api_key) or O(bearer_token).
     type: str
     required: true
   username:
@@ -49,28 +52,42 @@ options:
     type: str
   validate_certs:
     description:
-      - Whether to verify Kibana's TLS certificate. Only set to V(false) on trusted test systems.
+      - Whether to verify Kibana's TLS certificate. Only set to V(false) on trusted test systems;
+        every task then warns that the certificate is not verified.
     type: bool
     default: true
   ca_path:
     description:
-      - PEM file with the certificate authorities used to verify Kibana's certificate.
+      - PEM file (or a directory of hashed certificates) with the certificate authorities used to
+        verify Kibana's certificate. A missing or unreadable file, or one without a PEM
+        certificate, fails before any request, naming this option.
+      - When not set, the CA bundle named by the E(REQUESTS_CA_BUNDLE), E(CURL_CA_BUNDLE) or
+        E(SSL_CERT_FILE) environment variable is used (the first one set), as other Python and
+        command-line tools on the host do, so a CA set up once for them also works here; without
+        any, the certificate authorities that ship with C(requests) (certifi) are used. O(ca_path)
+        always wins over the environment.
     type: path
   client_cert:
     description:
-      - PEM client certificate for mutual TLS. Requires O(client_key) unless the file also holds the key.
+      - PEM client certificate for mutual TLS. Requires O(client_key) unless the file also holds
+        the key. The files are checked before any request (they must exist, be readable and hold
+        a certificate and its unencrypted key).
     type: path
   client_key:
     description:
-      - PEM private key of O(client_cert).
+      - PEM private key of O(client_cert), unencrypted. Requires O(client_cert).
     type: path
   request_timeout:
     description:
-      - Seconds to wait for Kibana to answer one request.
-      - Idempotent requests (GET, PUT, DELETE) are retried up to three times after connection
-        errors and HTTP 429, 502, 503 and 504, honouring C(Retry-After) up to 10 seconds. No retry
-        starts later than this many seconds after the first try, so one call lasts at most about
-        twice this value. A create (POST) is never retried blindly.
+      - Seconds to wait for Kibana to answer one request; a number above 0 and at most 3600.
+      - Requests are retried up to three times within a time budget after connection errors
+        that happened before anything was sent, and after HTTP 429 and 503 (Kibana did not
+        process the request), honouring C(Retry-After) up to 10 seconds. Idempotent requests
+        (GET, PUT, DELETE) are also retried after a read time-out, a dropped connection and HTTP
+        502 and 504. A create (POST) whose answer is lost is never sent again blindly; the module
+        looks the object up first. TLS certificate errors are not retried.
+      - No retry starts later than twice this value after the first try, so one call lasts at
+        most about three times this value.
     type: float
     default: 30
 notes:

@@ -72,7 +72,9 @@ ALERTS_FILTER_OPTIONS = dict(
         dsl=dict(type="str"),
     )),
     timeframe=dict(type="dict", options=dict(
-        days=dict(type="list", elements="int", required=True, choices=[1, 2, 3, 4, 5, 6, 7]),
+        # 1..7 is checked in validate(): ansible-core 2.16 fails with a traceback on a list
+        # of ints outside its `choices` (it joins them as strings).
+        days=dict(type="list", elements="int", required=True),
         hours=dict(type="dict", required=True, options=dict(
             start=dict(type="str", required=True),
             end=dict(type="str", required=True),
@@ -338,6 +340,11 @@ class RuleResource(Resource):
                 "rule-level notify_when/throttle or a frequency on each action, not both"
                 % (" and ".join(legacy), ", ".join(per_action)))
         for index, action in enumerate(params.get("actions") or []):
+            days = ((action.get("alerts_filter") or {}).get("timeframe") or {}).get("days") or []
+            if any(day not in range(1, 8) for day in days):
+                raise ResourceError(
+                    "actions[%d].alerts_filter.timeframe.days must be ISO days of the week, 1 "
+                    "(Monday) to 7 (Sunday), got %r" % (index, days))
             hours = ((action.get("alerts_filter") or {}).get("timeframe") or {}).get("hours") or {}
             for end in ("start", "end"):
                 if hours.get(end) is not None and not HOUR.match(hours[end]):

@@ -49,7 +49,8 @@ MAX_RETRY_AFTER = 10.0
 
 
 class Empty(object):
-    """`expect` marker: an answer without a body (HTTP 204, or 200 with nothing)."""
+    """`expect` marker: an answer without a body. Alone, it means Kibana's HTTP 204 No Content:
+    an empty 200 (what a broken proxy sends) does not confirm the write."""
 
 
 #: what a call accepts when it does not say: a JSON object or list
@@ -86,18 +87,24 @@ def kibana_message(body, text):
     return text[:300] if text else "(empty body)"
 
 
-def secret_forms(value):
-    """Every form in which `value` may come back in an answer or an error: raw, JSON-escaped,
-    URL-encoded and base64 (unpadded too), and, for an API key in its encoded form, the decoded
-    `id:key` and its two parts."""
+def secret_forms(value, decode=True):
+    """Every form in which `value` may come back in an answer or an error: raw, JSON-escaped
+    (once or twice, with or without \\u escapes), URL-encoded and base64 (unpadded too), and,
+    for an API key in its encoded form, the decoded `id:key` and its two parts (each in all
+    those forms)."""
     if not isinstance(value, str) or not value:
         return set()
-    forms = set([value, json.dumps(value)[1:-1], quote(value, safe=""), quote_plus(value),
-                 quote(value), _b64(value), _b64(value).rstrip("=")])
-    decoded = _b64decode(value)
+    escaped = json.dumps(value)[1:-1]
+    forms = set([value, escaped, json.dumps(value, ensure_ascii=False)[1:-1],
+                 json.dumps(escaped)[1:-1],  # a JSON text quoted inside a message
+                 quote(value, safe=""), quote_plus(value), quote(value), _b64(value),
+                 _b64(value).rstrip("=")])
+    decoded = _b64decode(value) if decode else None
     if decoded and ":" in decoded:
-        forms.update(secret_forms(decoded))
-        forms.update(part for part in decoded.split(":", 1) if len(part) >= 4)
+        forms.update(secret_forms(decoded, decode=False))
+        for part in decoded.split(":", 1):
+            if len(part) >= 4:
+                forms.update(secret_forms(part, decode=False))
     return set(form for form in forms if form)
 
 
@@ -131,7 +138,7 @@ def _wanted(expect, keys):
     words = []
     for kind in expect:
         if kind is Empty:
-            words.append("no body")
+            words.append("no body (HTTP 204)" if expect == (Empty,) else "no body")
         elif kind is dict:
             words.append("a JSON object" + (" with %s" % ", ".join(keys) if keys else ""))
         elif kind is list:
@@ -169,7 +176,13 @@ class KibanaClient(object):
         self.backoff_factor = backoff_factor
         self.secret_values = set()
         self.add_secrets(secret_values)
-        self.add_secrets([authorization.partition(" ")[2]])
+        scheme, _sep, token = authorization.partition(" ")
+        if scheme == "Basic":
+            # base64 of user:password and the decoded pair, never the user name alone
+            self.secret_values.update(secret_forms(token, decode=False))
+            self.secret_values.update(secret_forms(_b64decode(token), decode=False))
+        else:
+            self.add_secrets([token])
         self.warnings = []
         self.session = requests.Session()
         # Credentials come from the task only: no ~/.netrc (requests would let it replace the
@@ -226,6 +239,7 @@ class KibanaClient(object):
             data = json.dumps(body)
         deadline = time.monotonic() + self.retry_budget
         attempt = 0
+        sent_before = False  # an earlier try may have reached Kibana
         while True:
             attempt += 1
             with self._lock:
@@ -243,6 +257,7 @@ class KibanaClient(object):
                 wait = self._wait(attempt, None, deadline) if retryable else None
                 if wait is None:
                     raise error
+                sent_before = sent_before or error.maybe_sent
                 time.sleep(wait)
                 continue
             status = response.status_code
@@ -253,6 +268,8 @@ class KibanaClient(object):
                     response.close()
                     time.sleep(wait)
                     continue
+            if method == "DELETE" and sent_before and status == 404:
+                absent_ok = True  # Kibana's 404: the earlier try whose answer was lost did it
             return self._parse(method, path, response, absent_ok, _as_tuple(expect), tuple(keys),
                                allowed_keys)
 
@@ -320,7 +337,8 @@ class KibanaClient(object):
             raise KibanaAnswerError(method, path, status, self._redact(
                 "a status Kibana's API does not answer" + (" (Location: %s)" % location
                                                            if location else "")), "2xx")
-        if not _fits(body, expect, keys, allowed_keys):
+        if not _fits(body, expect, keys, allowed_keys) or (
+                expect == (Empty,) and status != 204):
             raise KibanaAnswerError(method, path, status, _shape(body), _wanted(expect, keys))
         return None if body is Empty else body
 

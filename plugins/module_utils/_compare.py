@@ -78,6 +78,12 @@ def overlay(current, desired):
     return merged
 
 
+def extra_keys(path, held, wanted):
+    """The dotted paths of the keys Kibana holds under `path` that the user's complete set
+    `wanted` leaves out (an update replacing the set removes them: they are differences)."""
+    return ["%s.%s" % (path, key) for key in held or {} if key not in wanted]
+
+
 def drop_none(value):
     """A copy without None values at any depth (Kibana's explicit nulls ≡ absent)."""
     if isinstance(value, dict):

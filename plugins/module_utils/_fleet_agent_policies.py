@@ -15,8 +15,6 @@ import math
 import re
 import time
 
-from ansible.module_utils.six import integer_types, string_types
-
 from ansible_collections.stackops.kibana.plugins.module_utils._arguments import INT_MAX
 from ansible_collections.stackops.kibana.plugins.module_utils._client import kql_string
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import drop_none, overlay
@@ -26,6 +24,11 @@ from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
     ResourceError,
 )
 from ansible_collections.stackops.kibana.plugins.module_utils._paths import is_segment, join
+
+# Python 3 only (module code targets 3.8+): the standard library's types, not
+# ansible.module_utils.six, which ansible-core 2.21's sanity test refuses.
+integer_types = (int,)
+string_types = (str,)
 
 POLICIES_PATH = "/api/fleet/agent_policies"
 # The legacy saved-object type prefix: Fleet rewrites it to the 9.x type in kuery filters.

@@ -33,6 +33,7 @@ from ansible_collections.stackops.kibana.plugins.module_utils._connection import
     SPACE_ARGSPEC,
     auth_from_environment,
     client_from_params,
+    url_secrets,
 )
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import ensure
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import KibanaError
@@ -63,7 +64,17 @@ def shape_failure(spec, params, no_log_values):
 
 
 class CheckedModule(AnsibleModule):
-    """AnsibleModule that refuses wrong-shaped dict options (shape_failure) first."""
+    """AnsibleModule that refuses wrong-shaped dict options (shape_failure) first, and whose
+    every output (the result, the message, `invocation` at -vvv) masks a password written
+    inside kibana_url (refused, but shown in `invocation` otherwise)."""
+
+    def exit_json(self, **kwargs):
+        self.no_log_values.update(url_secrets((self.params or {}).get("kibana_url")))
+        super(CheckedModule, self).exit_json(**kwargs)
+
+    def fail_json(self, msg, **kwargs):
+        self.no_log_values.update(url_secrets((self.params or {}).get("kibana_url")))
+        super(CheckedModule, self).fail_json(msg, **kwargs)
 
     def _set_internal_properties(self, argument_spec=None, module_parameters=None):
         super(CheckedModule, self)._set_internal_properties(argument_spec, module_parameters)
@@ -88,22 +99,42 @@ class ModuleSpec(object):
     """One module: `argument_spec`, `module_kwargs` (required_one_of, mutually_exclusive, ...)
     and `work(client, params, check_mode, diff_mode) -> result`."""
 
-    def __init__(self, options, work, space=True, state=True, **module_kwargs):
+    def __init__(self, options, work, space=True, state=True, not_echoed=(), **module_kwargs):
         self.argument_spec = argument_spec(options, space, state)
         self.module_kwargs = module_kwargs
         self.work = work
+        #: list options the result's invocation counts instead of echoing (a list of 5,000
+        #: exception items would otherwise come back whole with every result)
+        self.not_echoed = not_echoed
 
     def execute(self, params, check_mode, diff_mode, no_log_values):
         """Run the work on validated `params` (auth taken from the environment when the task
         sets none; its secrets are added to `no_log_values`). Returns (result, failure): the
         result dict (its `warnings` included), or the keyword arguments of fail_json."""
+        result, failure = self._execute(params, check_mode, diff_mode, no_log_values)
+        if self.not_echoed:
+            echoed = dict(params)
+            for name in self.not_echoed:
+                if isinstance(echoed.get(name), list):
+                    echoed[name] = "%d items (not echoed)" % len(echoed[name])
+            (result if failure is None else failure)["invocation"] = {"module_args": echoed}
+        return result, failure
+
+    def _execute(self, params, check_mode, diff_mode, no_log_values):
         if not HAS_REQUESTS:
             return None, dict(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         no_log_values.update(auth_from_environment(params))
+        no_log_values.update(url_secrets(params.get("kibana_url")))
         try:
             check_values(params)
             client = client_from_params(params)
-            return self.work(client, params, check_mode, diff_mode), None
+            # every encoded form of the credentials (base64 of user:password, the decoded API
+            # key, ...), masked wherever they would show, as no_log values are
+            no_log_values.update(client.secret_values)
+            result = self.work(client, params, check_mode, diff_mode)
+            if client.warnings:
+                result["warnings"] = client.warnings + list(result.get("warnings") or [])
+            return result, None
         except KibanaError as err:
             return None, dict(msg=err.message, **err.details)
         except Exception as err:  # pylint: disable=broad-exception-caught
@@ -129,7 +160,8 @@ def resource_spec(resource_class, options, **module_kwargs):
     """A resource module: state present/absent through the engine."""
     def work(client, params, check_mode, diff_mode):
         return ensure(resource_class(client, params), params["state"], check_mode, diff_mode)
-    return ModuleSpec(options, work, **module_kwargs)
+    return ModuleSpec(options, work, not_echoed=getattr(resource_class, "not_echoed", ()),
+                      **module_kwargs)
 
 
 def set_spec(resource_class, options, module_kwargs=None, scope_tags=False, space=True):

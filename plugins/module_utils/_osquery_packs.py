@@ -17,10 +17,13 @@ import re
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
-from ansible.module_utils.six import integer_types, string_types
 
 from ansible_collections.stackops.kibana.plugins.module_utils._arguments import INT_MAX
-from ansible_collections.stackops.kibana.plugins.module_utils._compare import drop_none, overlay
+from ansible_collections.stackops.kibana.plugins.module_utils._compare import (
+    drop_none,
+    extra_keys,
+    overlay,
+)
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource, Step, only_named
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
     KibanaApiError,
@@ -29,10 +32,15 @@ from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
 )
 from ansible_collections.stackops.kibana.plugins.module_utils._paths import join
 from ansible_collections.stackops.kibana.plugins.module_utils._fleet_agent_policies import (
-    find_by_name as find_agent_policies,
-    list_policies as list_agent_policies,
+    kuery_name,
+    list_policies,
     package_attached,
 )
+
+# Python 3 only (module code targets 3.8+): the standard library's types, not
+# ansible.module_utils.six, which ansible-core 2.21's sanity test refuses.
+integer_types = (int,)
+string_types = (str,)
 
 PACKS_PATH = "/api/osquery/packs"
 STATUS_PATH = "/api/status"
@@ -425,6 +433,28 @@ def list_packs(client, page=None, size=100):
                              items_key="data", keys=("name",))), None
 
 
+def search_phrase(text):
+    """`text` as one phrase of an Elasticsearch simple_query_string (the pack find's
+    `search`), so that no character of a name acts as an operator."""
+    return '"%s"' % text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def search_packs(client, name, size=100):
+    """(packs, complete): the packs Kibana's find returns for a search of `name`. Kibana
+    versions whose pack find takes `search` (a simple_query_string on name and description,
+    x-pack/platform/plugins/shared/osquery/server/routes/pack/find_pack_route.ts) answer with
+    the few packs that mention it, in one request; older ones ignore it and answer with every
+    pack, paged through. `complete` is True when the answer shows the search was ignored (a
+    pack that does not mention the name): then it is the whole listing."""
+    packs = list(client.pages(PACKS_PATH, params={"search": search_phrase(name)},
+                              page_param="page", size_param="pageSize", size=size,
+                              items_key="data", keys=("name",)))
+    needle = name.lower()
+    complete = any(needle not in ("%s %s" % (p.get("name") or "", p.get("description") or ""))
+                   .lower() for p in packs)
+    return packs, complete
+
+
 def get_pack(client, pack_id):
     body = client.get(join(PACKS_PATH, ("id", pack_id)), absent_ok=True, expect=dict, keys=("data",))
     return pack_view(body["data"]) if body and body.get("data") else None
@@ -627,9 +657,18 @@ class OsqueryPackResource(Resource):
             self.params["policy_ids"] = None  # the names declare them
 
     def find(self):
+        """By name: one search request finds an existing pack (however many packs Kibana
+        holds); a search that finds none is never taken as "no such pack": absence is
+        confirmed on the full listing (a create follows anyway)."""
+        name = self.params["name"]
+        packs, complete = search_packs(self.client, name)
+        if complete:
+            self._listing = packs
+        found = [item for item in packs if item.get("name") == name]
+        if not found and not complete:
+            found = [item for item in self.listing() if item.get("name") == name]
         # List items carry no shards: plan() reads the pack itself when they matter.
-        return [pack_view(item) for item in self.listing()
-                if item.get("name") == self.params["name"]]
+        return [pack_view(item) for item in found]
 
     def copy_source(self):
         """The pack named by copy_from (its id first, else its name) in this space."""
@@ -715,12 +754,14 @@ class OsqueryPackResource(Resource):
     def resolve_policies(self, names):
         """Agent policy names -> ids through Fleet, each with Osquery Manager attached."""
         space = self.params.get("space_id") or "default"
+        names = list(dict.fromkeys(names))
+        # one query for every name; Fleet falls back to a plain search when a kuery is not
+        # valid KQL, so the names are checked here as well
+        found = self._policies_named(names)
         resolved = {}
         for name in names:
-            if name in resolved:
-                continue
             policy = only_named(
-                self._policies_named(name),
+                [p for p in found if p.get("name") == name],
                 "policies", "agent policy", "agent policies", name, space, "use policy_ids")
             if package_attached(policy, OSQUERY_PACKAGE) is False:
                 raise ResourceError(
@@ -730,13 +771,12 @@ class OsqueryPackResource(Resource):
             resolved[name] = policy["id"]
         return resolved
 
-    def _policies_named(self, name):
-        if self.shared is None:
-            return find_agent_policies(self.client, name, with_agent_count=False, full=True)
-        # a set task reads every agent policy once, for the names of all its packs
-        policies = self.cached("agent_policies", lambda: list_agent_policies(self.client,
-                                                                             full=True))
-        return [p for p in policies if p.get("name") == name]
+    def _policies_named(self, names):
+        if self.shared is not None:
+            # a set task reads every agent policy once, for the names of all its packs
+            return self.cached("agent_policies", lambda: list_policies(self.client, full=True))
+        return list_policies(self.client, " or ".join(kuery_name(n) for n in names),
+                             with_agent_count=False, full=True) if names else []
 
     # ------------------------------------------------------------ compare
 
@@ -754,15 +794,14 @@ class OsqueryPackResource(Resource):
         # is a difference too (an update replaces them).
         if desired.get("queries") is not None:
             stored = view.get("queries") or {}
-            found.extend("queries.%s" % key for key in stored if key not in desired["queries"])
+            found.extend(extra_keys("queries", stored, desired["queries"]))
             for key, query in desired["queries"].items():
                 if query.get("ecs_mapping") is not None:
-                    held = (stored.get(key) or {}).get("ecs_mapping") or {}
-                    found.extend("queries.%s.ecs_mapping.%s" % (key, field) for field in held
-                                 if field not in query["ecs_mapping"])
+                    found.extend(extra_keys("queries.%s.ecs_mapping" % key,
+                                            (stored.get(key) or {}).get("ecs_mapping"),
+                                            query["ecs_mapping"]))
         if desired.get("shards") is not None:
-            found.extend("shards.%s" % key for key in view.get("shards") or {}
-                         if key not in desired["shards"])
+            found.extend(extra_keys("shards", view.get("shards"), desired["shards"]))
         return sorted(set(found))
 
     def read_only_reason(self, current):

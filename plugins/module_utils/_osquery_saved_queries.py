@@ -15,7 +15,11 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.stackops.kibana.plugins.module_utils._compare import drop_none, overlay
+from ansible_collections.stackops.kibana.plugins.module_utils._compare import (
+    drop_none,
+    extra_keys,
+    overlay,
+)
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
     KibanaApiError,
@@ -217,8 +221,8 @@ class OsquerySavedQueryResource(Resource):
     def changes(self, current, desired):
         found = super(OsquerySavedQueryResource, self).changes(current, desired)
         if desired.get("ecs_mapping") is not None:  # a complete set: extra fields differ too
-            found.extend("ecs_mapping.%s" % field for field in current.get("ecs_mapping") or {}
-                         if field not in desired["ecs_mapping"])
+            found.extend(extra_keys("ecs_mapping", current.get("ecs_mapping"),
+                                    desired["ecs_mapping"]))
         return sorted(set(found))
 
     def read_only_reason(self, current):

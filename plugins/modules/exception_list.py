@@ -10,7 +10,7 @@ DOCUMENTATION = r'''
 ---
 module: exception_list
 short_description: Manage Kibana security exception lists with all their items
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Create, update and delete a security exception list (C(/api/exception_lists)) and converge
     the items declared in the same task, in a space or across every space.
@@ -284,6 +284,14 @@ item_counts:
   returned: when O(items) is given and O(state=present)
   type: dict
   sample: {created: 1, updated: 2, deleted: 0, unchanged: 4997}
+changed_items:
+  description:
+    - The item_ids created, updated and deleted (in check mode, the ones that would be); the
+      items themselves are never returned, and the result's C(invocation) counts O(items)
+      instead of echoing them (C("5000 items (not echoed)")).
+  returned: when O(items) is given and O(state=present)
+  type: dict
+  sample: {created: [build-07], updated: [build-01], deleted: []}
 operations:
   description: The writes sent to an existing list (or that check mode would send).
   returned: when an existing list or its items changed
@@ -297,10 +305,19 @@ written:
   type: dict
   sample: {created: [build-01], updated: [], deleted: []}
 failed_item:
-  description: On a failed item write, the item_id of the item that failed.
+  description: On a failed item write, the item_id of the (first, in declaration order) item
+    that failed.
   returned: when an item write failed
   type: str
   sample: temp-scanner
+failed_items:
+  description:
+    - On failed item writes, every item that failed with its error message. Items are written
+      8 at a time, so several can fail in one run; every other item of that kind of write was
+      written (listed in RV(written)), and deletes do not start after a failed create or update.
+  returned: when an item write failed
+  type: dict
+  sample: {temp-scanner: "POST /api/exception_lists/items returned HTTP 400: ..."}
 '''
 
 from ansible_collections.stackops.kibana.plugins.module_utils._exception_lists import (

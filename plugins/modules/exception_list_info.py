@@ -10,7 +10,7 @@ DOCUMENTATION = r'''
 ---
 module: exception_list_info
 short_description: Read Kibana security exception lists and their items
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Read one exception list by O(list_id), or the lists of a space selected by O(name),
     O(type) or a KQL O(filter) (all of them when none is given), paging through

@@ -10,7 +10,7 @@ DOCUMENTATION = r'''
 ---
 module: fleet_agent_policy
 short_description: Manage Fleet agent policies
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Create, update, copy and delete Fleet agent policies (C(/api/fleet/agent_policies)) in a
     Kibana space.

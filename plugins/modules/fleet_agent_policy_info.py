@@ -10,7 +10,7 @@ DOCUMENTATION = r'''
 ---
 module: fleet_agent_policy_info
 short_description: Read Fleet agent policies
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Read one Fleet agent policy by id or name, the policies a KQL query matches, or every policy
     of a space, including managed and preconfigured ones.

@@ -10,7 +10,7 @@ DOCUMENTATION = r'''
 ---
 module: kibana_connector
 short_description: Manage Kibana action connectors
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Create, update and delete Kibana action connectors (C(/api/actions/connector)) in a space.
   - Idempotent. Only the options you set are compared; the defaults Kibana adds to a connector's

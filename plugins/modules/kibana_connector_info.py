@@ -10,7 +10,7 @@ DOCUMENTATION = r'''
 ---
 module: kibana_connector_info
 short_description: Read Kibana action connectors
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Read one connector by id or name, or every connector of a space (optionally of one type),
     including preconfigured and system connectors. Secrets are never returned.

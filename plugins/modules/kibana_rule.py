@@ -10,7 +10,7 @@ DOCUMENTATION = r'''
 ---
 module: kibana_rule
 short_description: Manage Kibana alerting rules
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Create, update and delete Kibana alerting rules (C(/api/alerting/rule)) in a space, with their
     actions, enabled and muted state, and snooze schedules.
@@ -174,7 +174,6 @@ options:
                 type: list
                 elements: int
                 required: true
-                choices: [1, 2, 3, 4, 5, 6, 7]
               hours:
                 description: The time of day, in 24-hour V(HH:mm).
                 type: dict

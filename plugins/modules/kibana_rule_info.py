@@ -10,7 +10,7 @@ DOCUMENTATION = r'''
 ---
 module: kibana_rule_info
 short_description: Read Kibana alerting rules
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Read one alerting rule by id, the rules with a name, tags or rule type, or every rule of a
     space. The criteria combine; all matching rules are read, page by page

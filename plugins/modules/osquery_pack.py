@@ -10,7 +10,7 @@ DOCUMENTATION = r'''
 ---
 module: osquery_pack
 short_description: Manage Osquery packs in Kibana
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Create, update, copy and delete Osquery packs (C(/api/osquery/packs)) in a space, with their
     queries, ECS mappings, agent policies, shards and interval or RRULE schedules.

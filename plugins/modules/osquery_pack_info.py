@@ -10,7 +10,7 @@ DOCUMENTATION = r'''
 ---
 module: osquery_pack_info
 short_description: Read Osquery packs from Kibana
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Read one Osquery pack by id or name, or every pack of a space, including the prebuilt
     (C(read_only)) ones.

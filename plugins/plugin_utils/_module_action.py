@@ -30,6 +30,7 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 
+from ansible_collections.stackops.kibana.plugins.module_utils._connection import url_secrets
 from ansible_collections.stackops.kibana.plugins.module_utils._module import shape_failure
 
 try:  # ansible-core >= 2.19: task arguments go to a module as its "legacy" JSON profile
@@ -104,6 +105,8 @@ def module_output(spec, args, module_name, check_mode, diff_mode, verbosity=0):
     if deprecations:
         output["deprecations"] = deprecations
 
+    # a password inside kibana_url (refused) is masked as well, validation failures included
+    no_log_values.update(url_secrets(params.get("kibana_url")))
     # as AnsibleModule._return_formatted: mask every no_log value, keep top-level bools/None
     preserved = dict((k, v) for k, v in output.items() if v is None or isinstance(v, bool))
     output = remove_values(output, no_log_values)

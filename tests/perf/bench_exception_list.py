@@ -1,10 +1,13 @@
-"""Benchmark: exception_list on a 5,000-item list against the emulator with injected latency,
-side by side with a one-request-per-item baseline (trap 10). Prints figures; asserts nothing.
+"""Benchmark: exception_list on a 5,000-item list through ansible-playbook (as a user runs it)
+against the emulator with injected latency, on the action path and the module path, side by
+side with a one-request-per-item baseline (trap 10). Prints figures; asserts nothing.
 
-    python -m tests.perf.bench_exception_list [--items 5000] [--latency-ms 5]
+    python -m tests.perf.bench_exception_list [--items 5000] [--latency-ms 20]
 
-The module runs in-process (its real AnsibleModule code, as in the unit tests); the emulator
-runs in a thread of this process and counts every request."""
+The first run creates the list and its items (item writes go 8 at a time); then an unchanged
+run and a run with one item renamed, on each path. The baseline reads the list, then each item
+by item_id, and writes the ones that differ, from plain Python in this process: a lower bound
+for any tool that works item by item (no ansible-playbook, no task overhead)."""
 
 import argparse
 import copy
@@ -13,11 +16,8 @@ import time
 
 import requests
 
-from tests.harness import EmulatorAPI, connection, put_collection_on_path, run_module
+from tests.perf._playbook import Bench, play, table
 
-put_collection_on_path()
-
-from tests.emulator.server import EmulatorServer  # noqa: E402  (after the path setup)
 from ansible_collections.stackops.kibana.plugins.module_utils._exception_lists import (  # noqa: E402
     ITEMS_PAGE_SIZE,
 )
@@ -35,41 +35,47 @@ def declared_items(count):
             for n in range(count)]
 
 
-def module_task(url, items):
-    args = connection(url)
-    args.update(list_id=LIST_ID, name="Benchmark list", description="", type="detection",
-                items=items)
-    return args
+def controller_only(items):
+    """The same task arguments given to ansible.builtin.debug: what ansible-playbook itself
+    spends on reading and templating 5,000 declared items, whatever the module."""
+    return [{"name": "the items, no module", "ansible.builtin.debug": {
+        "msg": "RESULT declared {{ declared | length }} items"}, "vars": {"declared": items}}]
+
+
+def list_task(items):
+    return [{"name": "exception list", "register": "result",
+             "stackops.kibana.exception_list": {
+                 "list_id": LIST_ID, "name": "Benchmark list", "description": "",
+                 "type": "detection", "items": items}},
+            {"name": "what the result holds", "ansible.builtin.debug": {
+                "msg": "RESULT changed={{ result.changed }} counts={{ result.item_counts }} "
+                       "result bytes={{ result | to_json | length }}"}}]
 
 
 def summarize(log):
     reads = [r for r in log if r["method"] == "GET"]
-    return {"requests": len(log), "reads": len(reads), "writes": len(log) - len(reads),
-            "detail": ", ".join("%s %s%s" % (r["method"], r["path"],
-                                             "?filter=" + r["query"]["filter"] if r["query"].get("filter") else "")
-                                for r in log) if len(log) <= 8 else "%d requests" % len(log)}
+    return {"requests": len(log), "reads": len(reads), "writes": len(log) - len(reads)}
 
 
-def run_module_timed(kibana, url, items):
-    kibana.clear_log()
-    started = time.perf_counter()
-    result = run_module("exception_list", module_task(url, items))
-    elapsed = time.perf_counter() - started
-    if result.failed:
-        raise SystemExit("the module failed: %s" % result["msg"])
-    figures = summarize(kibana.requests())
-    figures.update(seconds=elapsed, changed=result["changed"], counts=result.get("item_counts"))
+def run_playbook_timed(bench, path, execution):
+    bench.kibana.clear_log()
+    seconds, out = bench.playbook(path, execution)
+    figures = summarize(bench.kibana.requests())
+    line = [part for part in out.splitlines() if "RESULT " in part]
+    figures.update(seconds=seconds, result=line[0].split("RESULT ", 1)[1].rstrip('"')
+                   if line else "?")
     return figures
 
 
-def run_baseline_timed(kibana, url, items):
-    """What the tools used today do: read the list, then each item by item_id, and write the
-    ones that differ - one request (or two) per item."""
+def run_baseline_timed(bench, items):
+    """Read the list, then each item by item_id, and write the ones that differ - one request
+    (or two) per item."""
+    url = bench.kibana.url
     session = requests.Session()
     session.trust_env = False
     session.auth = ("elastic", "changeme")
     session.headers.update({"kbn-xsrf": "bench", "elastic-api-version": "2023-10-31"})
-    kibana.clear_log()
+    bench.kibana.clear_log()
     started = time.perf_counter()
     session.get(url + "/api/exception_lists",
                 params={"list_id": LIST_ID, "namespace_type": "single"}).raise_for_status()
@@ -85,8 +91,8 @@ def run_baseline_timed(kibana, url, items):
                 "comments": [{"id": c["id"], "comment": c["comment"]} for c in have["comments"]],
             }).raise_for_status()
     elapsed = time.perf_counter() - started
-    figures = summarize(kibana.requests())
-    figures.update(seconds=elapsed, changed=None, counts=None)
+    figures = summarize(bench.kibana.requests())
+    figures.update(seconds=elapsed, result="")
     return figures
 
 
@@ -101,70 +107,64 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m tests.perf.bench_exception_list",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=5000, help="items in the list (%(default)s)")
-    parser.add_argument("--latency-ms", type=float, default=5, help="injected latency per request "
-                        "(%(default)s ms)")
+    parser.add_argument("--latency-ms", type=float, default=20, help="injected latency per "
+                        "request (%(default)s ms)")
     args = parser.parse_args(argv)
 
-    server = EmulatorServer().start()
+    bench = Bench()
     try:
-        kibana = EmulatorAPI(server.url, server.emulator)
-        kibana.reset()
+        bench.kibana.config(latency_ms=args.latency_ms)
+        rtt = bench.round_trip_ms()
         base = declared_items(args.items)
-
-        # The list and its items, made by the module itself without latency.
-        seeded = run_module_timed(kibana, server.url, base)
-        print("seed: the module created the list and %d items in %.1f s (%d requests, no latency)"
-              % (args.items, seeded["seconds"], seeded["requests"]))
-
-        kibana.config(latency_ms=args.latency_ms)
         one_changed = renamed(base, args.items // 2)
-        rows = [
-            ("unchanged", "exception_list module", run_module_timed(kibana, server.url, base)),
-            ("one item changed", "exception_list module",
-             run_module_timed(kibana, server.url, one_changed)),
-            ("unchanged", "one request per item", run_baseline_timed(kibana, server.url, one_changed)),
-            ("one item changed", "one request per item",
-             run_baseline_timed(kibana, server.url, renamed(one_changed, args.items // 3))),
-        ]
-        kibana.config(latency_ms=0)
+        unchanged_path = bench.write("list-unchanged.yml", play(list_task(base)))
+        changed_path = bench.write("list-one-changed.yml", play(list_task(one_changed)))
+        rows = [("first create", "action path", run_playbook_timed(bench, unchanged_path, "action"))]
+        for path_name, execution in (("action path", "action"), ("module path", "module")):
+            rows.append(("unchanged", path_name, run_playbook_timed(bench, unchanged_path, execution)))
+        for path_name, execution, playbook in (("action path", "action", changed_path),
+                                               ("module path", "module", unchanged_path)):
+            # the module path renames the item back: one item changed on each run
+            rows.append(("one item changed", path_name, run_playbook_timed(bench, playbook, execution)))
+        rows.append(("(no request)", "debug task holding the items",
+                     run_playbook_timed(bench, bench.write("items-debug.yml",
+                                                           play(controller_only(base))), "action")))
+        rows.append(("unchanged", "one request per item (Python)", run_baseline_timed(bench, base)))
+        rows.append(("one item changed", "one request per item (Python)",
+                     run_baseline_timed(bench, renamed(base, args.items // 3))))
     finally:
-        server.stop()
+        bench.close()
 
+    print("exception_list: a list of %d items through ansible-playbook, %g ms injected latency "
+          "per request (round trip %.1f ms)" % (args.items, args.latency_ms, rtt))
     print()
-    print("exception_list: a list of %d items, %g ms injected latency per request"
-          % (args.items, args.latency_ms))
+    print(table(("run", "tool", "wall time", "requests", "reads", "writes", "result"), [
+        (run, tool, "%.2f s" % f["seconds"], f["requests"], f["reads"], f["writes"], f["result"])
+        for run, tool, f in rows]))
     print()
-    header = ("run", "tool", "wall time", "requests", "reads", "writes")
-    line = "| %-17s | %-22s | %10s | %8s | %6s | %6s |"
-    print(line % header)
-    print("|" + "|".join("-" * (width + 2) for width in (17, 22, 10, 8, 6, 6)) + "|")
-    for run_name, tool, figures in sorted(rows, key=lambda row: (row[0] != "unchanged", row[1])):
-        print(line % (run_name, tool, "%.2f s" % figures["seconds"], figures["requests"],
-                      figures["reads"], figures["writes"]))
-    print()
-    for run_name, tool, figures in rows:
-        if figures["counts"] is not None:
-            print("%s, %s: changed=%s, item_counts=%s" % (tool, run_name, figures["changed"],
-                                                          figures["counts"]))
-            print("    requests: %s" % figures["detail"])
-    module = dict(((r, t), f) for r, t, f in rows)
-    unchanged = module[("unchanged", "exception_list module")]
-    one = module[("one item changed", "exception_list module")]
+    figures = dict(((run, tool), f) for run, tool, f in rows)
+    create = figures[("first create", "action path")]
+    sequential = create["requests"] * rtt / 1000.0
+    print("first create: %d requests in %.1f s; one after the other they take at least %.1f s "
+          "(requests x round trip): %.1fx"
+          % (create["requests"], create["seconds"], sequential, sequential / create["seconds"]))
+    unchanged = figures[("unchanged", "action path")]
     pages = int(math.ceil(args.items / float(ITEMS_PAGE_SIZE)))
     print("expected, unchanged run: 1 list read + ceil(%d/%d) = %d item page read(s), no write: "
           "%s (sent %d reads, %d writes)"
           % (args.items, ITEMS_PAGE_SIZE, pages,
              "holds" if (unchanged["reads"], unchanged["writes"]) == (1 + pages, 0) else "DOES NOT HOLD",
              unchanged["reads"], unchanged["writes"]))
-    print("expected, one item changed: exactly one write more: %s (sent %d writes; %d extra "
-          "read(s): the filtered items/_find that tells whether any item stores os_types, so that "
-          "the overwrite cannot wipe os_types read back as [] - Kibana #244818)"
-          % ("holds" if one["writes"] == unchanged["writes"] + 1 else "DOES NOT HOLD",
-             one["writes"], one["reads"] - unchanged["reads"]))
-    for run_name in ("unchanged", "one item changed"):
-        ratio = module[(run_name, "one request per item")]["seconds"] / \
-            module[(run_name, "exception_list module")]["seconds"]
-        print("%s: the module is %.0fx faster than one request per item" % (run_name, ratio))
+    one = figures[("one item changed", "action path")]
+    print("expected, one item changed: exactly one write more: %s (sent %d writes)"
+          % ("holds" if one["writes"] == unchanged["writes"] + 1 else "DOES NOT HOLD", one["writes"]))
+    for run in ("unchanged", "one item changed"):
+        baseline = figures[(run, "one request per item (Python)")]["seconds"]
+        for tool in ("action path", "module path"):
+            print("%s, %s: %.1fx faster than one request per item"
+                  % (run, tool, baseline / figures[(run, tool)]["seconds"]))
+    print("unchanged: the action path takes %.2fx the module path's time"
+          % (unchanged["seconds"] / figures[("unchanged", "module path")]["seconds"]))
 
 
 if __name__ == "__main__":

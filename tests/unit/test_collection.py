@@ -27,7 +27,7 @@ def test_every_module_has_version_added(module):
 
 def test_galaxy_metadata():
     galaxy = yaml.safe_load((REPO / "galaxy.yml").read_text())
-    assert (galaxy["namespace"], galaxy["name"], galaxy["version"]) == ("stackops", "kibana", "0.1.0")
+    assert (galaxy["namespace"], galaxy["name"], galaxy["version"]) == ("stackops", "kibana", "1.0.0")
     assert galaxy["license"] == ["GPL-3.0-or-later"]
     assert {".venv", "tests/output", "changelogs/.plugin-cache.yaml", ".pytest_cache",
             "**/__pycache__"} <= set(galaxy["build_ignore"])
@@ -72,6 +72,10 @@ def test_connection_doc_fragment_matches_the_argument_spec():
 @pytest.mark.slow
 def test_changelog_fragments_lint():
     bindir = os.path.dirname(sys.executable)
+    if not os.path.exists(os.path.join(bindir, "antsibull-changelog")):
+        # The ansible-core matrix venvs have no antsibull-changelog; their sanity changelog
+        # test lints the fragments instead.
+        pytest.skip("antsibull-changelog is not installed beside this Python")
     done = subprocess.run([os.path.join(bindir, "antsibull-changelog"), "lint"], cwd=REPO,
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0 and not done.stdout.strip(), done.stdout + done.stderr

@@ -374,6 +374,16 @@ def body_fields(version, create):
     return fields
 
 
+def check_flapping(flapping, action):
+    """validateFlapping: the threshold may not exceed the window (group1/create.ts asserts the
+    400; the wording is [unverified])."""
+    if flapping and flapping["status_change_threshold"] > flapping["look_back_window"]:
+        raise bad_request(
+            f"Error {action} rule: Invalid value for statusChangeThreshold "
+            f"({flapping['status_change_threshold']}), must be less than or equal to "
+            f"lookBackWindow ({flapping['look_back_window']}).")
+
+
 def stored_artifacts(sent):
     """What the rules client stores (denormalizeArtifacts): dashboards and guide always present,
     empty when not sent. Update passes `data.artifacts ?? {}`
@@ -1139,6 +1149,7 @@ class AlertingRules(Family):
         if body["consumer"] not in rule_type.consumers:
             raise KibanaError(403, f'Unauthorized by "{body["consumer"]}" to create '
                                    f'"{rule_type.id}" rule')
+        check_flapping(body.get("flapping"), "creating")
         params = rule_type.params(body["params"])
         # A disabled rule gets no API key (Kibana grants one when it is enabled).
         api_key = (self._api_key(call, "creating") if body["enabled"]
@@ -1200,6 +1211,7 @@ class AlertingRules(Family):
         entry = self._entry(call)
         rule = entry["rule"]
         rule_type = self._rule_type(rule["rule_type_id"])
+        check_flapping(body.get("flapping"), "updating")
         params = rule_type.params(body["params"])
         actions = self._actions(call.space, rule_type, body)
         # The key is regenerated as the caller on every update of an enabled rule (hazard 6);

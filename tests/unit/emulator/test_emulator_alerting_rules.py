@@ -431,3 +431,63 @@ def test_artifacts_are_an_unknown_key_in_8_x(kibana):
     kibana.config(kibana_version="8.19.3")
     assert error(kibana.api("POST", RULE, body(artifacts=ARTIFACTS)), 400) == \
         "[request body.artifacts]: definition for this key is missing"
+
+
+# --------------------------------------------------------------------------- group1/create.ts
+# x-pack/platform/test/alerting_api_integration/spaces_only/tests/alerting/group1/create.ts
+
+
+def test_create_answer_has_the_keys_kibana_asserts(kibana):
+    made = create(kibana, tags=["foo"], throttle="1m")
+    expected = {"id", "name", "tags", "actions", "enabled", "rule_type_id", "revision", "running",
+                "consumer", "params", "created_by", "schedule", "scheduled_task_id", "updated_by",
+                "api_key_owner", "api_key_created_by_user", "throttle", "notify_when", "mute_all",
+                "muted_alert_ids", "created_at", "updated_at", "execution_status"}
+    assert set(made) - {"next_run", "last_run"} == expected
+    assert (made["throttle"], made["notify_when"]) == ("1m", "onThrottleInterval")
+    assert made["updated_at"] == made["created_at"] and made["revision"] == 0
+
+
+def test_a_preconfigured_connector_in_an_action_has_its_type(kibana):
+    made = create(kibana, actions=[{"id": "my-slack1", "group": "threshold met",
+                                    "params": {"message": "something important happened!"}}],
+                  notify_when="onActiveAlert")
+    assert made["actions"][0]["connector_type_id"] == ".slack"
+    assert made["actions"][0]["uuid"]
+
+
+def test_custom_ids_and_conflict(kibana):
+    for rule_id in ("09570bb0-6299-11eb-8fde-9fe5ce6ea450", "b3bc6d83-3192-4ffd-9702-ad4fb88617ba",
+                    "my_id"):
+        assert create(kibana, rule_id=rule_id)["id"] == rule_id
+    assert kibana.api("POST", f"{RULE}/my_id", body()).status_code == 409
+
+
+def test_unknown_consumer_and_disabled_rule(kibana):
+    resp = kibana.api("POST", RULE, body(consumer="some consumer patrick invented"))
+    assert resp.status_code == 403
+    assert resp.json() == {"statusCode": 403, "error": "Forbidden", "message":
+                           'Unauthorized by "some consumer patrick invented" to create '
+                           '".index-threshold" rule'}
+    assert "scheduled_task_id" not in create(kibana, enabled=False)
+
+
+def test_action_without_group_and_bad_timezone(kibana):
+    resp = kibana.api("POST", f"{RULE}/4f6c2a2c-4b8d-4d43-9a37-8c5e4d2ab0a1", body(
+        actions=[{"id": connector(kibana), "params": {}}]))
+    assert error(resp, 400).startswith("Group is not defined in action ")
+    resp = kibana.api("POST", RULE, body(actions=[action(connector(kibana), alerts_filter={
+        "timeframe": {"days": [1, 2, 3, 4, 5, 6, 7], "timezone": "invalid",
+                      "hours": {"start": "00:00", "end": "01:00"}}})]))
+    assert error(resp, 400) == ("[request body.actions.0.alerts_filter.timeframe.timezone]: "
+                                "string is not a valid timezone: invalid")
+
+
+def test_flapping_is_echoed_and_checked(kibana):
+    made = create(kibana, flapping={"enabled": False, "look_back_window": 5,
+                                    "status_change_threshold": 5})
+    assert made["flapping"] == {"enabled": False, "look_back_window": 5,
+                                "status_change_threshold": 5}
+    for flapping in ({"look_back_window": 5, "status_change_threshold": 10},
+                     {"look_back_window": -5, "status_change_threshold": -5}):
+        assert kibana.api("POST", RULE, body(flapping=flapping)).status_code == 400

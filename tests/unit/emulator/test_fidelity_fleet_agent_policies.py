@@ -338,3 +338,12 @@ def test_bulk_get(kibana):
     resp = kibana.api("POST", url, {"ids": [created["id"], "i-am-not-a-valid-policy"],
                                     "ignoreMissing": True})
     assert resp.status_code == 200 and len(resp.json()["items"]) == 1
+
+
+def test_8x_keeps_the_plain_search_fallback_for_kuery(kibana):
+    # fleet-agent-policies.md: in 8.x strict KQL validation is the opt-in experimental flag
+    # enableStrictKQLValidation (default false), so the same kueries answer 200
+    kibana.config(kibana_version="8.19.0")
+    post(kibana, name="TEST")
+    for kuery in ("ingest-agent-policies.non_existent_parameter:test", "'test:"):
+        assert kibana.api("GET", POLICIES, params={"kuery": kuery}).status_code == 200

@@ -1,5 +1,8 @@
 """Every module has its action plugin, which runs the module's own SPEC."""
 
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
 import importlib
 import pathlib
 

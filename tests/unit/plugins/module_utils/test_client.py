@@ -1,5 +1,8 @@
 """The shared client against the emulator: headers, paths, retries, errors, TLS."""
 
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
 import subprocess
 import threading
 import time
@@ -331,7 +334,9 @@ def test_mutual_tls_with_client_certificate(tmp_path):
     def openssl(*args):
         subprocess.run(["openssl"] + list(args), check=True, capture_output=True, cwd=tmp_path)
 
+    # A CA with keyUsage: Python 3.13 verifies strictly (VERIFY_X509_STRICT) and refuses one without.
     openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=test-ca",
+            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
             "-keyout", "ca.key", "-out", "ca.pem")
     for name, extra in (("server", "subjectAltName=IP:127.0.0.1"), ("client", "extendedKeyUsage=clientAuth")):
         openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + name, "-keyout", name + ".key",

@@ -1,5 +1,8 @@
 """Overlay comparison: only what the user set counts (traps 2 and 3)."""
 
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
 import pytest
 
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import (

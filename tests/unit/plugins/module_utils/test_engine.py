@@ -1,6 +1,9 @@
 """The engine on its own: no AnsibleModule, just params, flags and a client (so it can run in
 a controller-side action plugin)."""
 
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
 import copy
 
 import pytest

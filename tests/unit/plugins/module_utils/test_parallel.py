@@ -1,5 +1,8 @@
 """run_bounded: every job runs, at most `workers` at once, results in order, errors kept."""
 
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
 import threading
 import time
 

@@ -1,6 +1,9 @@
 """exception_list_info against the emulator: one list with or without its items, lists by
 name, type or KQL filter across namespaces, paging _find."""
 
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
 import base64
 
 import pytest

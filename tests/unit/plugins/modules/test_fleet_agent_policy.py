@@ -1,5 +1,8 @@
 """fleet_agent_policy and fleet_agent_policy_info against the emulator over HTTP."""
 
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
 import json
 
 import pytest

@@ -1,5 +1,8 @@
 """fleet_integration and fleet_integration_info against the emulator over HTTP."""
 
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
 import pytest
 
 PACKAGES = "/api/fleet/epm/packages"

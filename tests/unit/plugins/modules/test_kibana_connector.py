@@ -1,5 +1,8 @@
 """kibana_connector and kibana_connector_info against the emulator over HTTP."""
 
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
 import json
 import re
 import uuid

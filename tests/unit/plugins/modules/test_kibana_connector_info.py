@@ -1,5 +1,8 @@
 """kibana_connector_info: the criteria combine (kibana_connector's tests cover the rest)."""
 
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
 
 def test_id_name_and_type_combine(kibana, run):
     hook = run("kibana_connector", name="ops-webhook", connector_type_id=".webhook",

@@ -1,5 +1,8 @@
 """kibana_rule and kibana_rule_info against the emulator over HTTP."""
 
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
 import copy
 import json
 import uuid
@@ -1053,7 +1056,7 @@ def test_examples_work_against_the_emulator(kibana, run):
         assert "warnings" not in done, done["warnings"]
         assert_idempotent(kibana, run, options)
     esql, threshold = [run("kibana_rule_info", name=name, space_id=space)["rules"]
-                       for name, space in (("my Elasticsearch query ESQL rule", None),
+                       for name, space in (("my Elasticsearch query ESQL rule", "default"),
                                            ("failed logins", "security"))]
     assert esql[0]["params"]["searchType"] == "esqlQuery"
     assert esql[0]["actions"][0]["connector_type_id"] == ".server-log"

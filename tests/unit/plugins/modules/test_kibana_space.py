@@ -1,5 +1,8 @@
 """kibana_space and kibana_space_info against the emulator over HTTP."""
 
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
 import pytest
 
 IMAGE = "data:image/png;base64,iVBORw0KGgo="

@@ -1,5 +1,8 @@
 """osquery_pack and osquery_pack_info against the emulator over HTTP."""
 
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
 import json
 
 import pytest
@@ -196,10 +199,12 @@ def test_every_field_second_run_sends_nothing(kibana, run, space):
         again = run("osquery_pack", check_mode=check_mode, diff=True, **task)
         assert not again["changed"], again["diff"]
         assert kibana.writes() == []
-        # the list, the pack itself (for its shards), one Fleet lookup per policy name; the
-        # stored schedule shows the version can schedule: no /api/status
+        # the pack search, the pack itself (for its shards), one Fleet lookup for both policy
+        # names; the stored schedule shows the version can schedule: no /api/status
         assert "/api/status" not in paths(kibana)
-        assert len(kibana.requests()) == 4
+        assert len(kibana.requests()) == 3
+        [fleet] = [r for r in kibana.requests() if "agent_policies" in r["path"]]
+        assert " or " in fleet["query"]["kuery"]
     assert revision(kibana, linux, space) == start  # no new revision pushed to the agents
     # found by id: the pack's own GET is the only pack read
     kibana.clear_log()

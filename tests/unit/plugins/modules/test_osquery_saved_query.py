@@ -1,6 +1,9 @@
 """osquery_saved_query and osquery_saved_query_info against the emulator over HTTP
 (contract: tests/emulator/contract/osquery-saved-queries.md)."""
 
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
 import pytest
 
 SAVED = "/api/osquery/saved_queries"

@@ -8,6 +8,9 @@ Terraform's monitor_logs/monitor_metrics become `monitoring`, unenrollment_timeo
 `unenroll_timeout`, policy_id `id`, global_data_tags' map `global_data_tags` entries, and the
 item resources the `items` of their list's task."""
 
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
 import pytest
 
 PROCESS = {"type": "match", "field": "process.name", "operator": "included",

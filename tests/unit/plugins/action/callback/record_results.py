@@ -2,7 +2,8 @@
 """A test-only callback: every task result, as the default callback would show it at this
 verbosity, one JSON object a line in $RECORD_RESULTS_PATH (tests/unit/plugins/action)."""
 
-from __future__ import annotations
+from __future__ import absolute_import, annotations, division, print_function
+__metaclass__ = type
 
 import json
 import os
