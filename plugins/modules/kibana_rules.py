@@ -174,14 +174,6 @@ options:
                     type: list
                     elements: int
                     required: true
-                    choices:
-                    - 1
-                    - 2
-                    - 3
-                    - 4
-                    - 5
-                    - 6
-                    - 7
                   hours:
                     description: The time of day, in 24-hour V(HH:mm).
                     type: dict
