@@ -1,5 +1,8 @@
 """kibana_connectors (the set form of kibana_connector) against the emulator over HTTP."""
 
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
 import json
 import uuid
 

@@ -1,5 +1,8 @@
 """kibana_spaces (the set form of kibana_space) against the emulator over HTTP."""
 
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
 import copy
 
 OPS = {"id": "ops", "name": "Operations", "description": "the ops team", "color": "#00BFB3",

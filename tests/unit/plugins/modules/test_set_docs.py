@@ -1,6 +1,9 @@
 """The set modules document their config elements with exactly their single-object module's
 options, and take exactly those options (one source: the family's *_OPTIONS)."""
 
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
 import importlib
 
 import pytest

@@ -3,6 +3,9 @@ diff mode, overridden next to UI-made and read-only objects, single-object tasks
 converging the same objects, and gathered round trips. Family-specific behaviour of the set
 form of connectors is in test_kibana_connectors.py."""
 
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
 import copy
 
 import pytest
