@@ -2,6 +2,9 @@
 internal/kibana/{connectors,alertingrule}/testdata/...), written as tasks of our modules: each
 converges against the emulator (created, then ok with no write on the second run)."""
 
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
 import pytest
 
 CONNECTORS = {
