@@ -306,6 +306,10 @@ class RuleResource(Resource):
     unordered = ("tags",)
     caller_id = True
     ranges = RULE_RANGES
+    tags_field = "tags"
+    #: `replaced` (set form): what an entry leaves unset goes back to
+    replace_defaults = {"tags": [], "actions": [], "enabled": True, "muted": False,
+                        "snooze_schedules": []}
 
     def __init__(self, client, params):
         super(RuleResource, self).__init__(client, params)
@@ -370,6 +374,49 @@ class RuleResource(Resource):
     def find(self):
         return find_rules(self.client, self.params["name"])
 
+    @classmethod
+    def list_all(cls, client):
+        return find_rules(client)
+
+    def to_config(self, obj):
+        config = {"id": obj["id"], "name": obj.get("name"), "rule_type_id": obj.get("rule_type_id"),
+                  "consumer": obj.get("consumer"),
+                  "schedule": (obj.get("schedule") or {}).get("interval"),
+                  "params": drop_none(obj.get("params") or {}), "tags": list(obj.get("tags") or []),
+                  "enabled": obj.get("enabled", True), "muted": bool(obj.get("mute_all")),
+                  "actions": [drop_none(dict((k, v) for k, v in a.items()
+                                             if k in ACTION_OPTIONS))
+                              for a in obj.get("actions") or []]}
+        if not any("frequency" in a for a in config["actions"]):
+            for key in ("notify_when", "throttle"):
+                if obj.get(key) is not None:
+                    config[key] = obj[key]
+        for key in ("alert_delay", "flapping"):
+            if obj.get(key):
+                config[key] = drop_none(obj[key])
+        # the public rule API shows artifacts on some versions only: gathered when it does
+        artifacts = obj.get("artifacts") if isinstance(obj.get("artifacts"), dict) else {}
+        option = {}
+        if artifacts.get("dashboards"):
+            option["dashboards"] = [d.get("id") for d in artifacts["dashboards"]]
+        if (artifacts.get("investigation_guide") or {}).get("blob"):
+            option["investigation_guide"] = artifacts["investigation_guide"]["blob"]
+        if option:
+            config["artifacts"] = option
+        return config
+
+    def replace(self, current):
+        """Also the params: stored keys the entry does not set are removed (None), but for the
+        defaults Kibana injects for the type."""
+        super(RuleResource, self).replace(current)
+        if current is not None and self.params.get("params") is not None:
+            kept = TYPE_PARAM_DEFAULTS.get(current.get("rule_type_id"), {})
+            params = dict(self.params["params"])
+            for key in current.get("params") or {}:
+                if key not in params and key not in kept:
+                    params[key] = None
+            self.params["params"] = params
+
     def create_only_changes(self, current, desired):
         blocked = super(RuleResource, self).create_only_changes(current, desired)
         if blocked and self.params.get("recreate"):
@@ -381,7 +428,7 @@ class RuleResource(Resource):
     def _connector_id(self, index, name):
         """A connector name resolved in the rule's space (one read for every name)."""
         if self._connectors is None:
-            self._connectors = list_connectors(self.client)
+            self._connectors = self.cached("connectors", lambda: list_connectors(self.client))
         matches = [c for c in self._connectors if c.get("name") == name]
         return only_named(matches, "actions[%d].connector_name" % index, "connector", "connectors",
                           name, self.client.space_id, "set actions[%d].id to choose one" % index)["id"]

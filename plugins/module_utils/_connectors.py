@@ -83,6 +83,8 @@ class ConnectorResource(Resource):
 
     def __init__(self, client, params):
         super(ConnectorResource, self).__init__(client, params)
+        #: `replaced` (set form): the stored config becomes exactly the declared one
+        self.exact_config = False
         # Kibana may quote a rejected value (a webhook URL, a host) in its error message: the
         # client scrubs the connector's secrets as well as the credentials in use.
         if client is not None:
@@ -91,6 +93,27 @@ class ConnectorResource(Resource):
     def read(self, object_id):
         return self.client.get(join(CONNECTOR_PATH, ("id", object_id)), absent_ok=True, expect=dict,
                                keys=("id", "name"))
+
+    @classmethod
+    def list_all(cls, client):
+        return list_connectors(client)
+
+    def to_config(self, obj):
+        # secrets are write-only in Kibana: never gathered (declare them from a vault)
+        return {"id": obj["id"], "name": obj.get("name"),
+                "connector_type_id": obj.get("connector_type_id"),
+                "config": drop_none(obj.get("config") or {})}
+
+    def replace(self, current):
+        """config becomes exactly the declared keys over the type's defaults: stored keys not
+        declared are compared as unset (None) and left out of the update."""
+        self.exact_config = True
+        kind = self.params.get("connector_type_id") or (current or {}).get("connector_type_id")
+        config = overlay(TYPE_CONFIG_DEFAULTS.get(kind, {}), self.params.get("config") or {})
+        for key, value in ((current or {}).get("config") or {}).items():
+            if key not in config and value is not None:
+                config[key] = None
+        self.params["config"] = config
 
     def find(self):
         return find_by_name(self.client, self.params["name"])
@@ -134,14 +157,15 @@ class ConnectorResource(Resource):
 
     def create(self, desired):
         body = {"name": desired["name"], "connector_type_id": desired["connector_type_id"],
-                "config": desired.get("config") or {}, "secrets": self.params.get("secrets") or {}}
+                "config": drop_none(desired.get("config") or {}), "secrets": self.params.get("secrets") or {}}
         return self.client.post(join(CONNECTOR_PATH, ("id", self.create_id())), body, expect=dict,
                                 keys=("id", "name"))
 
     def update(self, current, desired):
         # PUT replaces config and secrets wholesale: send the stored config with the user's keys
         # laid over it, and the secrets again (Kibana would otherwise store {}).
-        config = overlay(drop_none(current.get("config") or {}), desired.get("config") or {})
+        base = {} if self.exact_config else drop_none(current.get("config") or {})
+        config = drop_none(overlay(base, desired.get("config") or {}))
         body = {"name": desired.get("name") or current["name"], "config": config}
         if self.params.get("secrets") is not None:
             body["secrets"] = self.params["secrets"]
@@ -163,6 +187,8 @@ class ConnectorResource(Resource):
             predicted["config"] = overlay(defaults, desired.get("config") or {})
             predicted.update(is_preconfigured=False, is_system_action=False,
                              is_deprecated=False, is_missing_secrets=False)
+        elif self.exact_config:
+            predicted["config"] = drop_none(desired.get("config") or {})
         return predicted
 
     def output(self, obj):

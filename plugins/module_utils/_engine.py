@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import threading
 import time
 import uuid
 
@@ -81,6 +82,16 @@ class Resource(object):
     #: set by ensure(): families may skip work only check or diff mode needs
     check_mode = False
     diff_mode = False
+    #: set by the set engine (_sets.py): every object of the family in the space, read once,
+    #: which lookup() searches instead of reading (None: look up with read()/find())
+    all_objects = None
+    #: set by the set engine: reads shared by every object of one task (see cached())
+    shared = None
+    #: the set form: options that `replaced` gives their Kibana default when a config entry
+    #: leaves them unset (see replace())
+    replace_defaults = {}
+    #: the field holding an object's tags, when the family has tags (scope of `overridden`)
+    tags_field = None
 
     def __init__(self, client, params):
         self.client = client
@@ -90,6 +101,45 @@ class Resource(object):
         self.extras = {}
 
     # ------------------------------------------------------------ hooks
+
+    @classmethod
+    def list_all(cls, client):
+        """Every object of the family in the client's space, in the shape find() returns (the
+        set form's one read)."""
+        raise NotImplementedError
+
+    def to_config(self, obj):
+        """A Kibana object as the options of the module that would declare it (the inverse of
+        desired(); never a secret): the set form's `gathered`."""
+        raise NotImplementedError
+
+    def in_override_scope(self, obj):
+        """Whether a listed object belongs to the space's set (`overridden` may delete it,
+        `gathered` returns it)."""
+        return True
+
+    def undeletable_reason(self, obj):
+        """Why `overridden` must keep a listed object it does not declare (never deleted, never
+        failing the run): by default, what makes it read-only."""
+        return self.read_only_reason(obj)
+
+    def override_identity(self, obj):
+        """The options naming a listed object exactly (to delete it as not declared)."""
+        return {self.id_option: self.object_id(obj)}
+
+    def replace(self, current):
+        """The set form's `replaced`: make the params declare the whole object, so that what
+        the entry leaves unset goes back to Kibana's default (`current`: the object or None)."""
+        for option, value in self.replace_defaults.items():
+            if self.params.get(option) is None:
+                self.params[option] = copy.deepcopy(value)
+
+    def cached(self, key, read):
+        """`read()`, shared by every object of a set task under `key` (a name lookup is made
+        once per task), or simply read() for a single object."""
+        if self.shared is None:
+            return read()
+        return self.shared.get(key, read)
 
     def validate(self):
         """Reject bad input before any request (raise ResourceError naming the option)."""
@@ -194,11 +244,22 @@ class Resource(object):
                                 % (self.id_option, " and ".join(self.natural_key), self.title))
         return None
 
+    def listed_match(self, obj, object_id):
+        """Whether an object of `all_objects` is the one the params name (by id when given)."""
+        if object_id:
+            return self.object_id(obj) == object_id
+        return all(obj.get(key) == self.params.get(key) for key in self.natural_key)
+
     def lookup(self):
         object_id = self.check_identity()
-        if object_id is not None:
+        if self.all_objects is not None:
+            matches = [obj for obj in self.all_objects if self.listed_match(obj, object_id)]
+            if object_id is not None:
+                return matches[0] if matches else None
+        elif object_id is not None:
             return self.read(object_id)
-        matches = self.find()
+        else:
+            matches = self.find()
         if len(matches) > 1:
             key = ", ".join("%s=%r" % (k, self.params.get(k)) for k in self.natural_key
                             if self.params.get(k) is not None)
@@ -237,6 +298,24 @@ class Resource(object):
         return view
 
 
+class SharedReads(object):
+    """Reads shared by the objects of one set task: each key is read once, even when the
+    objects run in parallel threads (the others wait for the first)."""
+
+    def __init__(self):
+        self._values = {}
+        self._locks = {}
+        self._lock = threading.Lock()
+
+    def get(self, key, read):
+        with self._lock:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            if key not in self._values:
+                self._values[key] = read()
+            return self._values[key]
+
+
 def only_named(matches, option, title, plural, name, space, choose):
     """The one object of `matches` (those named `name`) that `option` refers to by name, or a
     ResourceError naming the option: none, or several (their ids, and `choose`: how to pick)."""
@@ -249,14 +328,19 @@ def only_named(matches, option, title, plural, name, space, choose):
     return matches[0]
 
 
-def ensure(resource, state="present", check_mode=False, diff_mode=False):
-    """Make Kibana hold what `resource.params` describe; return the module result."""
-    resource.check_mode = check_mode
-    resource.diff_mode = diff_mode
+def check(resource):
+    """Every check of the input, before any request (ResourceError naming the option)."""
     check_values(resource.params, resource.ranges,
                  identity=(resource.id_option,) + tuple(resource.natural_key))
     resource.check_identity()
     resource.validate()
+
+
+def ensure(resource, state="present", check_mode=False, diff_mode=False):
+    """Make Kibana hold what `resource.params` describe; return the module result."""
+    resource.check_mode = check_mode
+    resource.diff_mode = diff_mode
+    check(resource)
     current = resource.lookup()
     result = {"changed": False}
     before = after = current
@@ -337,6 +421,7 @@ def _create(resource, desired, retried=False):
     except KibanaTransportError as err:
         if not err.maybe_sent or not resource.retry_lost_create:
             raise
+        resource.all_objects = None  # a set's listing predates the create: look again
         found = _made_meanwhile(resource)
         if found is None:
             if not resource.caller_id:

@@ -340,6 +340,19 @@ def item_changes(want, have, os_types_hidden=False):
     return found
 
 
+def item_config(item):
+    """A stored item as the `items` option declares it (the set form's gathered)."""
+    config = {"item_id": item["item_id"], "name": item.get("name"),
+              "entries": copy.deepcopy(item.get("entries") or [])}
+    for key in ("description", "os_types", "tags", "meta", "expire_time"):
+        if item.get(key) not in (None, [], {}):
+            config[key] = copy.deepcopy(item[key])
+    comments = [c.get("comment") for c in item.get("comments") or [] if c.get("comment")]
+    if comments:
+        config["comments"] = comments
+    return config
+
+
 # ====================================================================== item convergence
 
 
@@ -645,6 +658,9 @@ class ExceptionListResource(Resource):
     unique_natural_key = True
     server_owned = ("_version", "version", "tie_breaker_id", "created_at", "created_by",
                     "updated_at", "updated_by", "immutable")
+    tags_field = "tags"
+    #: `replaced` (set form): Kibana's defaults for what an entry leaves unset
+    replace_defaults = {"description": "", "tags": [], "os_types": []}
 
     def __init__(self, client, params):
         super(ExceptionListResource, self).__init__(client, params)
@@ -679,6 +695,44 @@ class ExceptionListResource(Resource):
 
     def object_id(self, obj):
         return obj.get("list_id")
+
+    # ------------------------------------------------------------ the set form
+
+    @classmethod
+    def list_all(cls, client):
+        return find_lists(client, NAMESPACE_TYPES)
+
+    def listed_match(self, obj, object_id):
+        if obj.get("namespace_type") != self.namespace_type:
+            return False
+        if object_id:
+            return obj.get("list_id") == object_id
+        return obj.get("name") == self.params.get("name") and \
+            obj.get("list_id") != self.params.get("duplicate_from")
+
+    def in_override_scope(self, obj):
+        # agnostic lists are shared by every space: never part of one space's set
+        return obj.get("namespace_type") == "single"
+
+    def override_identity(self, obj):
+        return {"list_id": obj["list_id"], "namespace_type": obj["namespace_type"]}
+
+    def to_config(self, obj):
+        config = {"list_id": obj["list_id"], "namespace_type": obj["namespace_type"],
+                  "name": obj.get("name"), "type": obj.get("type"),
+                  "description": obj.get("description") or "",
+                  "tags": list(obj.get("tags") or []), "os_types": list(obj.get("os_types") or [])}
+        if obj.get("meta"):
+            config["meta"] = copy.deepcopy(obj["meta"])
+        items = read_items(self.client, obj["list_id"], obj["namespace_type"])
+        config["items"] = [item_config(item) for item in items]
+        return config
+
+    def replace(self, current):
+        """Also the items: declared items are the list's items (purge_items)."""
+        super(ExceptionListResource, self).replace(current)
+        if self.params.get("items") is not None:
+            self.params["purge_items"] = True
 
     def read_only_reason(self, current):
         return "immutable (managed by Kibana)" if current.get("immutable") else None

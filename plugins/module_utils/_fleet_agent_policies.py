@@ -323,6 +323,13 @@ class AgentPolicyResource(Resource):
     unique_natural_key = True
     caller_id = True
     ranges = AGENT_POLICY_RANGES
+    #: `replaced` (set form): Fleet's defaults for what an entry leaves unset (no monitoring:
+    #: an API create stores none; "" clears an output/host reference to Fleet's default)
+    replace_defaults = {"description": "", "monitoring": [], "is_protected": False,
+                        "host_name_format": "hostname", "inactivity_timeout": TWO_WEEKS,
+                        "global_data_tags": [],
+                        "data_output_id": "", "monitoring_output_id": "",
+                        "fleet_server_host_id": "", "download_source_id": ""}
 
     def __init__(self, client, params):
         super(AgentPolicyResource, self).__init__(client, params)
@@ -450,6 +457,29 @@ class AgentPolicyResource(Resource):
 
     def find(self):
         return find_by_name(self.client, self.params["name"])
+
+    @classmethod
+    def list_all(cls, client):
+        # as find() reads them: in full, with agent counts (deleting a policy with agents fails)
+        return list_policies(client, with_agent_count=True, full=True)
+
+    def to_config(self, obj):
+        config = {"id": obj["id"], "name": obj.get("name"), "namespace": obj.get("namespace"),
+                  "description": obj.get("description") or "",
+                  "monitoring": list(obj.get("monitoring_enabled") or []),
+                  "host_name_format": host_name_format(obj)}
+        for key in OUTPUT_ID_FIELDS + TIMEOUT_FIELDS + (
+                "is_protected", "keep_monitoring_alive", "supports_agentless",
+                "advanced_settings", "overrides", "monitoring_http", "monitoring_diagnostics",
+                "global_data_tags", "required_versions"):
+            if obj.get(key) not in (None, [], {}):
+                config[key] = copy.deepcopy(obj[key])
+        space = self.params.get("space_id") or "default"
+        if obj.get("space_ids") and list(obj["space_ids"]) != [space]:
+            config["space_ids"] = list(obj["space_ids"])
+        if package_attached(obj, SYSTEM_PACKAGE):
+            config["sys_monitoring"] = True
+        return config
 
     def comparable(self, current):
         view = dict(current)

@@ -29,6 +29,7 @@ from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
 )
 from ansible_collections.stackops.kibana.plugins.module_utils._fleet_agent_policies import (
     find_by_name as find_agent_policies,
+    list_policies,
     namespace_problem,
 )
 from ansible_collections.stackops.kibana.plugins.module_utils._paths import join
@@ -324,6 +325,32 @@ class IntegrationPolicyResource(Resource):
         self.current = super(IntegrationPolicyResource, self).lookup()
         return self.current
 
+    # ------------------------------------------------------------ the set form
+
+    @classmethod
+    def list_all(cls, client):
+        return list_package_policies(client)
+
+    def to_config(self, obj):
+        """Secret vars are references in Fleet's answers: never gathered (left out), nor unset
+        vars; the package version is not pinned (the installed one is used)."""
+        config = {"id": obj["id"], "name": obj.get("name"),
+                  "package": (obj.get("package") or {}).get("name"),
+                  "agent_policy_ids": list(obj.get("policy_ids") or [])}
+        for key in ("namespace", "description"):
+            if obj.get(key):
+                config[key] = obj[key]
+        for key in ("vars", "inputs"):
+            if obj.get(key):
+                config[key] = _without_secret_refs(obj[key])
+        return config
+
+    def replace(self, current):
+        """Unset options back to Fleet's defaults: no description. Vars and inputs keep what
+        an element leaves unset (their defaults are the package's)."""
+        if self.params.get("description") is None and (current or {}).get("description"):
+            self.params["description"] = ""
+
     # ------------------------------------------------------------ desired
 
     def package_name(self):
@@ -372,12 +399,19 @@ class IntegrationPolicyResource(Resource):
             ids = []
             for name in self.params["agent_policies"]:
                 policy = only_named(
-                    find_agent_policies(self.client, name, with_agent_count=False, full=False),
+                    self._agent_policies_named(name),
                     "agent_policies", "agent policy", "agent policies", name, space,
                     "use agent_policy_ids")
                 ids.append(policy["id"])
         self._policy_ids = list(dict.fromkeys(ids)) if ids is not None else None
         return self._policy_ids
+
+    def _agent_policies_named(self, name):
+        if self.shared is None:
+            return find_agent_policies(self.client, name, with_agent_count=False, full=False)
+        # a set task reads every agent policy once, for the names of all its elements
+        policies = self.cached("agent_policies", lambda: list_policies(self.client))
+        return [p for p in policies if p.get("name") == name]
 
     def desired(self):
         params = self.params
@@ -496,6 +530,15 @@ class IntegrationPolicyResource(Resource):
 
     def output(self, obj):
         return policy_view(obj)
+
+
+def _without_secret_refs(value):
+    """Vars as gathered: no secret reference, and no unset (null) var, which a secret var
+    left unset is (declaring it would be refused: secrets go in the secrets option)."""
+    if isinstance(value, dict):
+        return dict((k, _without_secret_refs(v)) for k, v in value.items()
+                    if v is not None and not is_secret_ref(v))
+    return copy.deepcopy(value)
 
 
 def _has(policy, path):

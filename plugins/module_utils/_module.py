@@ -37,6 +37,7 @@ from ansible_collections.stackops.kibana.plugins.module_utils._connection import
 )
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import ensure
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import KibanaError
+from ansible_collections.stackops.kibana.plugins.module_utils._sets import converge, set_options
 
 STATE_ARGSPEC = dict(state=dict(type="str", default="present", choices=["present", "absent"]))
 
@@ -161,6 +162,15 @@ def resource_spec(resource_class, options, **module_kwargs):
         return ensure(resource_class(client, params), params["state"], check_mode, diff_mode)
     return ModuleSpec(options, work, not_echoed=getattr(resource_class, "not_echoed", ()),
                       **module_kwargs)
+
+
+def set_spec(resource_class, options, module_kwargs=None, scope_tags=False, space=True):
+    """A set module: a `config` list of the single-object module's options, state merged,
+    replaced, overridden, deleted or gathered (_sets.py)."""
+    def work(client, params, check_mode, diff_mode):
+        return converge(resource_class, options, client, params, check_mode, diff_mode)
+    return ModuleSpec(set_options(options, module_kwargs, scope_tags), work, space=space,
+                      state=False)
 
 
 def info_spec(query, options, **module_kwargs):

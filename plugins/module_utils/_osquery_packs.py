@@ -474,6 +474,8 @@ class OsqueryPackResource(Resource):
     # ... already exists")
     unique_natural_key = True
     ranges = OSQUERY_PACK_RANGES
+    #: `replaced` (set form): Kibana's defaults for what an entry leaves unset
+    replace_defaults = {"description": "", "enabled": False, "policy_ids": [], "shards": {}}
 
     def __init__(self, client, params):
         super(OsqueryPackResource, self).__init__(client, params)
@@ -596,16 +598,18 @@ class OsqueryPackResource(Resource):
         """(number, parsed tuple) of the target from /api/status, read once per task; the
         tuple is None on serverless, which always runs the newest code."""
         if self._version is None:
-            status = self.client.get(STATUS_PATH, space_id="default", expect=dict)
-            version = status.get("version") if isinstance(status, dict) else None
-            if not isinstance(version, dict):  # not Kibana's answer: the version is unknown
-                version = {}
-            if version.get("build_flavor") == "serverless":
-                self._version = ("serverless", None)
-            else:
-                number = "%s" % (version.get("number") or "")
-                self._version = (number, version_tuple(number))
+            self._version = self.cached("kibana_version", self._read_version)
         return self._version
+
+    def _read_version(self):
+        status = self.client.get(STATUS_PATH, space_id="default", expect=dict)
+        version = status.get("version") if isinstance(status, dict) else None
+        if not isinstance(version, dict):  # not Kibana's answer: the version is unknown
+            version = {}
+        if version.get("build_flavor") == "serverless":
+            return ("serverless", None)
+        number = "%s" % (version.get("number") or "")
+        return (number, version_tuple(number))
 
     def require_version(self, minimum, feature, consequence):
         number, parsed = self.kibana_version()
@@ -629,6 +633,28 @@ class OsqueryPackResource(Resource):
         if self._listing is None:
             self._listing = list_packs(self.client)[0]
         return self._listing
+
+    @classmethod
+    def list_all(cls, client):
+        return [pack_view(item) for item in list_packs(client)[0]]
+
+    def to_config(self, obj):
+        # list items carry no shards: the pack itself is read
+        full = self.read(obj["id"]) if "shards" not in obj else obj
+        if full is None:
+            raise ResourceError("osquery pack %s (%r) disappeared while it was gathered"
+                                % (obj["id"], obj.get("name")))
+        # no id: Kibana chooses the id of a new pack, so packs are declared by name
+        config = dict((k, copy.deepcopy(v)) for k, v in public_view(full).items()
+                      if k not in PACK_METADATA + ("id",))
+        if not config.get("shards"):
+            config.pop("shards", None)
+        return config
+
+    def replace(self, current):
+        super(OsqueryPackResource, self).replace(current)
+        if self.params.get("policies") is not None:
+            self.params["policy_ids"] = None  # the names declare them
 
     def find(self):
         """By name: one search request finds an existing pack (however many packs Kibana
@@ -731,8 +757,7 @@ class OsqueryPackResource(Resource):
         names = list(dict.fromkeys(names))
         # one query for every name; Fleet falls back to a plain search when a kuery is not
         # valid KQL, so the names are checked here as well
-        found = list_policies(self.client, " or ".join(kuery_name(n) for n in names),
-                              with_agent_count=False, full=True) if names else []
+        found = self._policies_named(names)
         resolved = {}
         for name in names:
             policy = only_named(
@@ -745,6 +770,13 @@ class OsqueryPackResource(Resource):
                     % (name, policy["id"]))
             resolved[name] = policy["id"]
         return resolved
+
+    def _policies_named(self, names):
+        if self.shared is not None:
+            # a set task reads every agent policy once, for the names of all its packs
+            return self.cached("agent_policies", lambda: list_policies(self.client, full=True))
+        return list_policies(self.client, " or ".join(kuery_name(n) for n in names),
+                             with_agent_count=False, full=True) if names else []
 
     # ------------------------------------------------------------ compare
 

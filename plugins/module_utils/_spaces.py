@@ -117,6 +117,34 @@ class SpaceResource(Resource):
         self.current = super(SpaceResource, self).lookup()
         return self.current
 
+    # ------------------------------------------------------------ the set form (kibana_spaces)
+
+    @classmethod
+    def list_all(cls, client):
+        answer = client.get(SPACE_PATH, expect=list, keys=("id",))
+        return [check_space_answer(s, "GET spaces") for s in answer]
+
+    def to_config(self, obj):
+        config = dict((k, v) for k, v in space_view(obj).items() if k != "reserved")
+        if obj.get("solution") in DERIVED_FEATURES_SOLUTIONS:
+            config.pop("disabled_features", None)  # Kibana's, derived from the solution
+        return config
+
+    def replace(self, current):
+        """Unset options back to Kibana's defaults: no description, no image, no disabled
+        features (unless the solution derives them). Kibana derives initials and color from
+        the name, and a solution cannot be removed: those are left as they are."""
+        for option, field in (("description", "description"), ("image_url", "imageUrl")):
+            if self.params.get(option) is None and (current or {}).get(field):
+                self.params[option] = ""
+        solution = self.params.get("solution") or (current or {}).get("solution")
+        if self.params.get("disabled_features") is None and \
+                solution not in DERIVED_FEATURES_SOLUTIONS:
+            self.params["disabled_features"] = []
+
+    def undeletable_reason(self, obj):
+        return "reserved (the default space)" if obj.get("_reserved") else None
+
     def read(self, object_id):
         found = self.client.get(space_path(object_id), absent_ok=True, expect=dict, keys=("id",))
         return None if found is None else check_space_answer(found, "GET space %s" % object_id)

@@ -365,11 +365,13 @@ def body_fields(version, create):
     # artifacts: a 9.x field (the API tests that assert it run on 9.1+; the exact minor is
     # [unverified], 9.0 assumed); an 8.x body with it is refused as an unknown key.
     if version >= ARTIFACTS_SINCE:
+        # Limits: common/routes/rule/request/schemas/v1.ts (MAX_ARTIFACTS_DASHBOARDS_LENGTH = 10,
+        # MAX_ARTIFACTS_INVESTIGATION_GUIDE_LENGTH = 1000), asserted by group2/update.ts.
         fields["artifacts"] = Field("object", fields={
-            "dashboards": Field("array", items=Field("object", fields={
-                "id": Field("string", required=True)})),
+            "dashboards": Field("array", validate=array_size(high=10), items=Field(
+                "object", fields={"id": Field("string", required=True)})),
             "investigation_guide": Field("object", fields={
-                "blob": Field("string", required=True)}),
+                "blob": Field("string", required=True, validate=max_length(1000))}),
         })
     return fields
 
@@ -392,6 +394,11 @@ def stored_artifacts(sent):
     sent = sent or {}
     return {"dashboards": copy.deepcopy(sent.get("dashboards") or []),
             "investigation_guide": copy.deepcopy(sent.get("investigation_guide") or {"blob": ""})}
+
+
+def max_length(high):
+    return lambda v: (f"value has length [{len(v)}] but it must have a maximum length of "
+                      f"[{high}]." if len(v) > high else None)
 
 
 DISABLE_FIELDS = {"untrack": Field("boolean", default=False)}
@@ -668,6 +675,14 @@ def attribute(path):
     if path.startswith("params."):
         key = path[len("params."):]
         return "keyword", lambda r: [v for k, v in _leaves(r["params"]) if k == key]
+    # actions.params is a flattened field too: searched whole or by a nested key
+    # (group1/find.ts "should search by actions.params" and "... actions.params.message").
+    if path == "actions.params":
+        return "keyword", lambda r: [leaf[1] for a in r["actions"] for leaf in _leaves(a["params"])]
+    if path.startswith("actions.params."):
+        key = path[len("actions.params."):]
+        return "keyword", lambda r: [v for a in r["actions"] for k, v in _leaves(a["params"])
+                                     if k == key]
     return None
 
 
@@ -918,6 +933,13 @@ def search_predicate(query, fields, operator):
     return predicate
 
 
+def _params_sort_key(getter):
+    """Sort key of a params.<key> field: its values as text (a flattened field is keyword)."""
+    def key(rule):
+        return [str(v) for v in getter(rule)]
+    return key
+
+
 SORT_KEYS = {
     "name": lambda r: r["name"].lower(),  # name.keyword has a lowercase normalizer
     "tags": lambda r: sorted(r["tags"]),
@@ -1132,6 +1154,16 @@ class AlertingRules(Family):
                 "flapping", "artifacts")
         return {**{k: rule.get(k) for k in keys}, "actions": actions}
 
+    @staticmethod
+    def _initial_monitoring(rule):
+        """getDefaultMonitoring: what a rule that never ran carries [src
+        x-pack/platform/plugins/shared/alerting/server/lib/monitoring.ts]."""
+        return {"run": {"history": [], "calculated_metrics": {"success_ratio": 0},
+                        "last_run": {"timestamp": rule["created_at"], "metrics": {
+                            "duration": 0, "total_search_duration_ms": None,
+                            "total_indexing_duration_ms": None, "total_alerts_detected": None,
+                            "total_alerts_created": None, "gap_duration_s": None}}}}
+
     def _touch(self, rule, call):
         rule["updated_at"] = now_iso()
         rule["updated_by"] = caller(call)[0]
@@ -1201,6 +1233,11 @@ class AlertingRules(Family):
                               f"available with the current configuration")
         rule = self._entry(call)["rule"]
         out = self._render(rule)
+        # The internal answer also carries monitoring and the snooze fields (group1/get.ts,
+        # internal case); a rule never snoozed has an empty list and is_snoozed_until null.
+        out.setdefault("monitoring", self._initial_monitoring(rule))
+        out.setdefault("snooze_schedule", [])
+        out.setdefault("is_snoozed_until", None)
         if "artifacts" in rule:
             out["artifacts"] = copy.deepcopy(rule["artifacts"])
         return out
@@ -1366,6 +1403,24 @@ class AlertingRules(Family):
                               f"[{low}].")
         return int(value)
 
+    # find_rules: the public _find may not filter, sort or search on these attributes
+    # (group1/find.ts asserts the three messages).
+    EXCLUDED = re.compile(r"^(monitoring|mapped_params)(\.|$)")
+    EXCLUDED_IN_FILTER = re.compile(r"alert\.attributes\.(?:monitoring|mapped_params)[\w.]*")
+
+    def _refuse_excluded_attributes(self, query, search_fields):
+        found = self.EXCLUDED_IN_FILTER.search(query.get("filter") or "")
+        if found:
+            raise bad_request(f"Error find rules: Filter is not supported on this field "
+                              f"{found.group(0)}")
+        sort_field = query.get("sort_field") or ""
+        if self.EXCLUDED.match(sort_field):
+            raise bad_request(f"Error find rules: Sort is not supported on this field "
+                              f"{sort_field}")
+        for field in search_fields:
+            if self.EXCLUDED.match(field):
+                raise bad_request(f"Error find rules: Search field {field} not supported")
+
     def find(self, call):
         query = call.query
         for key in query:
@@ -1385,6 +1440,7 @@ class AlertingRules(Family):
                               "- [request query.sort_order.0]: expected value to equal [asc]\n"
                               "- [request query.sort_order.1]: expected value to equal [desc]")
 
+        self._refuse_excluded_attributes(query, call.query_list("search_fields"))
         rules = [e["rule"] for e in self.rules.values() if e["space"] == call.space]
         consumers = call.query_list("filter_consumers")
         if consumers:
@@ -1411,6 +1467,8 @@ class AlertingRules(Family):
             rules = [r for r in rules if matcher(r)]
         sort_field = query.get("sort_field")
         sort_key = SORT_KEYS.get(SNAKE.get(sort_field, sort_field)) if sort_field else None
+        if sort_field and sort_field.startswith("params."):  # params is a flattened field
+            sort_key = _params_sort_key(attribute(sort_field)[1])
         if sort_key:  # unmapped sort fields leave the order alone (ES unmapped_type)
             rules = sorted(rules, key=sort_key, reverse=sort_order == "desc")
 
