@@ -22,6 +22,7 @@ import contextlib
 import json
 import os
 
+from ansible import constants as C
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
@@ -54,17 +55,20 @@ EXECUTION_CHOICES = ("auto", "module")
 display = Display()
 
 
-def run_in_process(spec, args, module_name, check_mode, diff_mode, verbosity=0):
+def run_in_process(spec, args, module_name, check_mode, diff_mode, verbosity=0,
+                   inject_invocation=True):
     """What `spec.main()` would return for these task arguments, as the controller would read
     it from the module's output."""
     return controller_result(module_output(spec, args, module_name, check_mode, diff_mode,
-                                           verbosity))
+                                           verbosity, inject_invocation))
 
 
-def module_output(spec, args, module_name, check_mode, diff_mode, verbosity=0):
+def module_output(spec, args, module_name, check_mode, diff_mode, verbosity=0,
+                  inject_invocation=True):
     """What `spec.main()` prints for these task arguments: the same validation and messages,
     the same result keys, every no_log value masked (including values from environment
-    fallbacks)."""
+    fallbacks). `inject_invocation`: whether the result carries `invocation` (always before
+    ansible-core 2.21; since, only when INJECT_INVOCATION is on, see `invocation_wanted`)."""
     # what the module receives: plain JSON types (no template trust tags, no unsafe wrappers)
     args = json.loads(json.dumps(args, cls=ARGS_ENCODER, **ARGS_ENCODER_OPTIONS))
     no_log_values = set()
@@ -99,7 +103,10 @@ def module_output(spec, args, module_name, check_mode, diff_mode, verbosity=0):
     else:
         output = dict(result)
         warnings.extend(output.pop("warnings", []))
-    output.setdefault("invocation", {"module_args": params})
+    if inject_invocation:
+        output.setdefault("invocation", {"module_args": params})
+    else:  # as AnsibleModule._return_formatted since 2.21: dropped, even a counted echo
+        output.pop("invocation", None)
     if warnings:
         output["warnings"] = warnings
     if deprecations:
@@ -124,6 +131,15 @@ def controller_result(output):
         if key in output and not output[key]:
             del output[key]
     return output
+
+
+def invocation_wanted(task_vars):
+    """Whether a module's result carries `invocation`: always before ansible-core 2.21; since,
+    only when INJECT_INVOCATION (ANSIBLE_INJECT_INVOCATION, `ansible_inject_invocation`) is on,
+    off by default (ActionBase._update_module_args sends it as `_ansible_inject_invocation`)."""
+    if "INJECT_INVOCATION" not in C.config.get_configuration_definitions():
+        return True
+    return bool(C.config.get_config_value("INJECT_INVOCATION", variables=task_vars))
 
 
 def _traceback_wanted(verbosity):
@@ -170,7 +186,8 @@ class ModuleAction(ActionBase):
             with environment(task_environment):
                 return merge_hash(result, run_in_process(
                     self.spec, dict(self._task.args), self._task.action,
-                    bool(self._task.check_mode), bool(self._task.diff), display.verbosity))
+                    bool(self._task.check_mode), bool(self._task.diff), display.verbosity,
+                    invocation_wanted(task_vars)))
 
         # as ansible.builtin.normal
         wrap_async = self._task.async_val and not self._connection.has_native_async

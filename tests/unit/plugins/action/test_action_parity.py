@@ -15,18 +15,10 @@ import subprocess
 import sys
 
 import pytest
-from ansible.release import __version__ as ANSIBLE_CORE_VERSION
 import yaml
 
 from tests.emulator.app import API_KEY, PASSWORD
 from tests.harness import REPO, collections_path
-
-# Known gap found by the release matrix (issue 11): on ansible-core 2.21 the action path's task
-# results differ from the module path's (the 2.16 and 2.19 lines agree). Kept visible as xfail
-# on that line until the action plugins follow 2.21; it still runs everywhere else.
-pytestmark = pytest.mark.xfail(
-    tuple(int(part) for part in ANSIBLE_CORE_VERSION.split(".")[:2]) >= (2, 21),
-    reason="action-path results differ from the module path on ansible-core 2.21", strict=False)
 
 HERE = pathlib.Path(__file__).resolve().parent
 TARGETS = REPO / "tests" / "integration" / "targets"
