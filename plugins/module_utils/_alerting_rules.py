@@ -247,6 +247,42 @@ def merge_action(current, desired):
     return request_action(merged)
 
 
+def duration_ms(value):
+    return int(value[:-1]) * MILLISECONDS[value[-1]]
+
+
+def refuse_invalid_actions(body):
+    """The refusals of Kibana's validateActions (validate_actions.ts) that the request body
+    alone decides, raised before any write so that check mode fails as the real run does.
+    `body` is the create or update body as it would be sent (rule-level fields kept from the
+    stored rule included). Actions without a group are left to Kibana (system actions carry
+    none)."""
+    actions = [(i, a) for i, a in enumerate(body.get("actions") or []) if a.get("group")]
+    if not actions:
+        return
+    if body.get("notify_when") is None and body.get("throttle") is None:
+        missing = [(i, a) for i, a in actions if not a.get("frequency")]
+        if missing:
+            raise ResourceError(
+                "%s must be set, or the rule-level notify_when: Kibana refuses actions without "
+                "a frequency on a rule without rule-level notify_when or throttle (\"Actions "
+                "missing frequency parameters: %s\"). Nothing was changed."
+                % (", ".join("actions[%d].frequency" % i for i, _a in missing),
+                   ", ".join(a["group"] for _i, a in missing)))
+    interval = (body.get("schedule") or {}).get("interval")
+    if interval and DURATION.match(interval):
+        for index, action in actions:
+            frequency = action.get("frequency") or {}
+            throttle = frequency.get("throttle")
+            if (frequency.get("notify_when") == "onThrottleInterval" and throttle
+                    and DURATION.match(throttle) and duration_ms(throttle) < duration_ms(interval)):
+                raise ResourceError(
+                    "actions[%d].frequency.throttle (%s) cannot be shorter than the schedule "
+                    "interval (%s): Kibana refuses it (\"Action frequency cannot be shorter "
+                    "than the schedule interval\"). Nothing was changed."
+                    % (index, throttle, interval))
+
+
 def snooze_body(schedule):
     """The user's snooze schedule in the API's `custom` format (camelCase, nothing unset)."""
     custom = {"start": schedule["start"], "duration": schedule["duration"]}
@@ -421,6 +457,9 @@ class RuleResource(Resource):
         blocked = super(RuleResource, self).create_only_changes(current, desired)
         if blocked and self.params.get("recreate"):
             self._replaced_id = current["id"]
+            # the new rule is made of the task alone: a body Kibana refuses must not cost the
+            # deletion of the old one
+            refuse_invalid_actions(desired)
         return blocked
 
     # -------------------------------------------------------- desired state
@@ -602,6 +641,7 @@ class RuleResource(Resource):
         for key in ("alert_delay", "flapping"):
             if desired.get(key) is not None:
                 body[key] = overlay(current.get(key) or {}, desired[key])
+        refuse_invalid_actions(body)
         artifacts = self._update_artifacts(current)
         if artifacts is not None:
             body["artifacts"] = artifacts
@@ -668,6 +708,7 @@ class RuleResource(Resource):
             body["artifacts"] = self._artifacts_option()
         if "actions" in desired:
             body["actions"] = [request_action(a) for a in desired["actions"]]
+        refuse_invalid_actions(body)
         rule_id = self._replaced_id or self.create_id()
         rule = self.client.post(join(RULE_PATH, ("id", rule_id)), body, expect=dict,
                                 keys=("id", "name"))
@@ -720,6 +761,7 @@ class RuleResource(Resource):
                    if s.get("id") not in unlisted]
         snoozes.extend(dict(snooze_rrule(s), id=None) for s in missing)
         if current is None:
+            refuse_invalid_actions(desired)  # as create() does with the same fields
             predicted = dict((k, copy.deepcopy(v)) for k, v in desired.items() if k != "actions")
             predicted["id"] = self._replaced_id or self.create_id()
             predicted.setdefault("tags", [])

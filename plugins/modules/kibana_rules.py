@@ -121,7 +121,8 @@ options:
             - When the action runs (Kibana 8.6 and later). Cannot be combined with the rule-level
               O(config[].notify_when) or O(config[].throttle).
             - Kibana 8.6 and later need it on every action unless the rule-level O(config[].notify_when)
-              or O(config[].throttle) is set.
+              or O(config[].throttle) is set (in the task, or already on the rule and kept).
+              Without either, the module fails before any request, in check mode too.
             type: dict
             suboptions:
               summary:

@@ -1068,3 +1068,122 @@ def test_examples_work_against_the_emulator(kibana, run):
         options.pop("api_key")
         result = run("kibana_rule_info", **options)
         assert not result.failed and not result["changed"], result.get("msg")
+
+
+# ------------------------------------------------------------------ refusals check mode predicts
+# Kibana's validateActions (x-pack/platform/plugins/shared/alerting/server/rules_client/lib/
+# validate_actions.ts) refuses, with a 400, actions without a per-action frequency on a rule
+# without rule-level notify_when/throttle, and an onThrottleInterval throttle shorter than the
+# schedule interval. The module refuses both before any write, in check mode as in the real run.
+
+
+def fails_alike(kibana, run, task, **extra):
+    """Check mode and the real run fail with the same message and write nothing."""
+    kibana.clear_log()
+    checked = run("kibana_rule", check_mode=True, **dict(task, **extra))
+    assert checked.failed, "check mode predicted success"
+    done = run("kibana_rule", **dict(task, **extra))
+    assert done.failed and done["msg"] == checked["msg"]
+    assert kibana.writes() == []
+    return done["msg"]
+
+
+def without_frequency(log_id, **options):
+    return index_rule(log_id, actions=[
+        {"id": log_id, "group": "threshold met", "params": {"message": "with"},
+         "frequency": dict(ON_ACTIVE)},
+        {"id": log_id, "group": "recovered", "params": {"message": "without"}}], **options)
+
+
+def test_kibana_refuses_an_action_without_frequency_on_a_rule_without_notify_when(kibana):
+    """The emulator's refusal the module's guard stands for (Kibana's wording)."""
+    log_id = connector(kibana)
+    body = {"name": "r", "rule_type_id": ".index-threshold", "consumer": "alerts",
+            "schedule": {"interval": "1m"}, "params": INDEX_PARAMS,
+            "actions": [{"id": log_id, "group": "threshold met", "params": {"message": "m"}}]}
+    resp = kibana.api("POST", RULE, body)
+    assert resp.status_code == 400 and "Actions missing frequency parameters: threshold met" \
+        in resp.json()["message"]
+    assert kibana.api("POST", RULE, dict(body, notify_when="onActiveAlert")).status_code == 200
+
+
+def test_create_with_an_action_without_frequency_fails_before_any_write(kibana, run):
+    log_id = connector(kibana)
+    msg = fails_alike(kibana, run, without_frequency(log_id))
+    assert "actions[1].frequency" in msg and "notify_when" in msg
+    assert "actions[0]" not in msg and "Actions missing frequency parameters: recovered" in msg
+    assert kibana.api("GET", "/api/alerting/rules/_find").json()["total"] == 0
+
+
+def test_rule_level_notify_when_makes_actions_without_frequency_valid(kibana, run):
+    log_id = connector(kibana)
+    task = index_rule(log_id, notify_when="onActiveAlert",
+                      actions=[{"id": log_id, "group": "recovered", "params": {"message": "m"}}])
+    checked = run("kibana_rule", check_mode=True, **task)
+    assert not checked.failed and checked["changed"], checked.get("msg")
+    assert not run("kibana_rule", **task).failed
+
+
+def test_update_kept_valid_by_the_stored_rule_level_notify_when(kibana, run):
+    """A task that does not set notify_when keeps the stored one: an added action without
+    frequency is then fine, in check mode as for real."""
+    log_id = connector(kibana)
+    legacy = index_rule(log_id, notify_when="onActiveAlert",
+                        actions=[{"id": log_id, "group": "threshold met", "params": {"message": "m"}}])
+    assert not run("kibana_rule", **legacy).failed
+    task = dict(name="cpu high", actions=[
+        {"id": log_id, "group": "threshold met", "params": {"message": "m"}},
+        {"id": log_id, "group": "recovered", "params": {"message": "ok again"}}])
+    checked, done, writes = step(kibana, run, task, ["update"])
+    assert writes[0]["body"]["notify_when"] == "onActiveAlert"
+    assert len(done["rule"]["actions"]) == 2
+
+
+def test_update_adding_an_action_without_frequency_fails_before_any_write(kibana, run):
+    """The stored rule uses per-action frequencies (no rule-level notify_when to keep)."""
+    log_id = connector(kibana)
+    created = run("kibana_rule", **index_rule(log_id))
+    assert not created.failed, created["msg"]
+    msg = fails_alike(kibana, run, without_frequency(log_id))
+    assert "actions[1].frequency" in msg and "notify_when" in msg
+    assert stored(kibana, created["rule"]["id"])["actions"] == created["rule"]["actions"]
+
+
+def test_mixing_frequencies_on_a_legacy_rule_fails_before_any_write(kibana, run):
+    """Setting a frequency on one action drops the stored rule-level notify_when (Kibana refuses
+    both together), so the other action, without one, would be refused."""
+    log_id = connector(kibana)
+    legacy = index_rule(log_id, notify_when="onActiveAlert",
+                        actions=[{"id": log_id, "group": "threshold met", "params": {"message": "m"}}])
+    rule_id = run("kibana_rule", **legacy)["rule"]["id"]
+    task = dict(name="cpu high", actions=without_frequency(log_id)["actions"])
+    msg = fails_alike(kibana, run, task)
+    assert "actions[1].frequency" in msg
+    assert stored(kibana, rule_id)["notify_when"] == "onActiveAlert"
+
+
+def test_recreate_with_actions_kibana_refuses_keeps_the_old_rule(kibana, run):
+    log_id = connector(kibana)
+    rule_id = run("kibana_rule", **index_rule(log_id))["rule"]["id"]
+    msg = fails_alike(kibana, run, without_frequency(log_id, consumer="stackAlerts"),
+                      recreate=True)
+    assert "actions[1].frequency" in msg
+    assert stored(kibana, rule_id) is not None
+
+
+def test_throttle_shorter_than_the_schedule_interval_fails_before_any_write(kibana, run):
+    log_id = connector(kibana)
+    action = {"id": log_id, "group": "threshold met", "params": {"message": "m"},
+              "frequency": {"summary": True, "notify_when": "onThrottleInterval", "throttle": "5m"}}
+    body = {"name": "r", "rule_type_id": ".index-threshold", "consumer": "alerts",
+            "schedule": {"interval": "1h"}, "params": INDEX_PARAMS, "actions": [action]}
+    resp = kibana.api("POST", RULE, body)  # the refusal the guard stands for
+    assert resp.status_code == 400 and "cannot be shorter than the schedule interval" \
+        in resp.json()["message"]
+    msg = fails_alike(kibana, run, index_rule(log_id, schedule="1h", actions=[action]))
+    assert "actions[0].frequency.throttle" in msg and "1h" in msg
+    # an update to a longer schedule is refused the same way
+    rule_id = run("kibana_rule", **index_rule(log_id, actions=[action]))["rule"]["id"]
+    msg = fails_alike(kibana, run, dict(name="cpu high", schedule="1h"))
+    assert "actions[0].frequency.throttle" in msg
+    assert stored(kibana, rule_id)["schedule"] == {"interval": "1m"}
