@@ -9,6 +9,7 @@ __metaclass__ = type
 from ansible_collections.stackops.kibana.plugins.module_utils._client import Empty
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import drop_none, overlay
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource, Step
+from ansible_collections.stackops.kibana.plugins.module_utils._errors import ResourceError
 from ansible_collections.stackops.kibana.plugins.module_utils._paths import join
 
 CONNECTOR_PATH = "/api/actions/connector"
@@ -47,6 +48,19 @@ TYPE_CONFIG_DEFAULTS = {
     ".xmatters": {"usesBasic": True},
     ".swimlane": {"mappings": {}},
 }
+
+
+def blank_strings(value, where):
+    """The paths of the blank (empty or whitespace-only) strings inside a value, however deep."""
+    if isinstance(value, str):
+        return [where] if not value.strip() else []
+    if isinstance(value, dict):
+        items = (("%s.%s" % (where, k), v) for k, v in value.items())
+    elif isinstance(value, list):
+        items = (("%s[%d]" % (where, i), v) for i, v in enumerate(value))
+    else:
+        return []
+    return [path for child, item in items for path in blank_strings(item, child)]
 
 
 def list_connectors(client):
@@ -89,6 +103,19 @@ class ConnectorResource(Resource):
         # client scrubs the connector's secrets as well as the credentials in use.
         if client is not None:
             client.add_secrets(secret_leaves(params.get("secrets")))
+
+    def validate(self):
+        """Kibana's route schemas refuse a blank string anywhere in config or secrets
+        (validateEmptyStrings, actions/common/validate_empty_strings.ts) with a 400: refused
+        here, before any request, so that check mode fails as the real run does. (A blank name
+        is refused with the other arguments.)"""
+        blank = [path for option in ("config", "secrets")
+                 for path in blank_strings(self.params.get(option), option)]
+        if blank:
+            raise ResourceError(
+                "%s must not be empty or only whitespace: Kibana refuses blank strings in a "
+                "connector's config and secrets (\"value '' is not valid\"). Leave a key "
+                "out (or set it to null in config) instead." % ", ".join(blank))
 
     def read(self, object_id):
         return self.client.get(join(CONNECTOR_PATH, ("id", object_id)), absent_ok=True, expect=dict,

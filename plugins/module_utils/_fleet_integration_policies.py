@@ -345,6 +345,14 @@ class IntegrationPolicyResource(Resource):
                 config[key] = _without_secret_refs(obj[key])
         return config
 
+    def read_only_reason(self, current):
+        # Fleet refuses to delete a managed package policy without force
+        # (services/package_policy.ts delete: "Cannot delete package policy <id>"): overridden
+        # keeps it, gathered lists it apart.
+        if current.get("is_managed"):
+            return "managed (is_managed=true: Fleet or its hosting service owns it)"
+        return None
+
     def replace(self, current):
         """Unset options back to Fleet's defaults: no description. Vars and inputs keep what
         an element leaves unset (their defaults are the package's)."""

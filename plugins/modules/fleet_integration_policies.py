@@ -124,9 +124,9 @@ options:
         leaves unset go
         back to Kibana's defaults (no description; vars and inputs an element does not set keep
         the package's values). Other integration policies are not touched.
-      - V(overridden) is V(replaced), and every other integration policy of the space is deleted
-        (Fleet refuses to delete a managed one, and that failure is reported with it). The deletions
-        are listed in
+      - V(overridden) is V(replaced), and every other integration policy of the space is deleted,
+        except managed ones (C(is_managed=true), which Fleet refuses to delete), kept and listed
+        in RV(kept). The deletions are listed in
         RV(deleted), and shown first in diff and check mode. O(config=[]) deletes every
         integration policy
         of the space that can be deleted.
@@ -188,11 +188,25 @@ deleted:
   returned: unless O(state=gathered)
   type: list
   elements: dict
+kept:
+  description:
+    - The integration policies not declared that O(state=overridden) did not delete because
+      Fleet does not let them be changed (managed ones), with C(id), C(name) and C(reason).
+  returned: when there are some
+  type: list
+  elements: dict
 gathered:
   description:
     - With O(state=gathered), the space's integration policies in the shape O(config) takes
       (without secret vars; the package version is not pinned, the installed one is used).
+      Managed ones are listed in RV(read_only) instead.
   returned: when O(state=gathered)
+  type: list
+  elements: dict
+read_only:
+  description: With O(state=gathered), the integration policies that cannot be declared (C(id),
+    C(name), C(reason)).
+  returned: when O(state=gathered) and there are some
   type: list
   elements: dict
 '''

@@ -57,10 +57,12 @@ def seed_space(kibana):
          "actions": [{"connector_name": "ops-webhook", "group": "threshold met",
                       "params": {"body": "{{context.group}} is over {{params.threshold}}"},
                       "frequency": {"summary": False, "notify_when": "onActionGroupChange"}}]}])
-    # no agent policy: the Osquery Manager integration a pack's policies need is not exported
-    # (integration policies have no set module yet)
+    # a pack on an agent policy: that needs the Osquery Manager integration on the policy
+    run("fleet_integration", name="osquery_manager")
+    run("fleet_integration_policies", config=[
+        {"name": "osquery-linux", "package": "osquery_manager", "agent_policy_ids": ["linux"]}])
     run("osquery_packs", config=[
-        {"name": "uptime", "enabled": True,
+        {"name": "uptime", "enabled": True, "policies": ["Linux servers"],
          "queries": {"uptime": {"query": "SELECT * FROM uptime;", "interval": 3600,
                                 "ecs_mapping": {"host.uptime": {"field": "total_seconds"}}}}}])
     run("exception_lists", config=[
@@ -85,12 +87,20 @@ def test_export_recreates_the_space_in_an_empty_kibana(kibana, tmp_path):
     assert "p" not in [c.get("secrets") for c in data["connectors"]]
     assert data["rules"][0]["actions"][0]["params"]["body"].startswith("{{context.group}}")
     assert data["osquery_packs"][0]["queries"]["uptime"]["interval"] == 3600
+    assert data["osquery_packs"][0]["policy_ids"] == ["linux"]
+    assert "osquery_manager" in data["integrations"]
+    assert [(p["name"], p["agent_policy_ids"]) for p in data["integration_policies"]] == [
+        ("osquery-linux", ["linux"])]
     assert data["exception_lists"][0]["items"][0]["comments"] == ["a build host"]
 
     # an empty Kibana: the written playbook recreates the space and its objects
     kibana.reset()
     applied = ansible_playbook(kibana.url, first)
-    assert applied["changed"] == 6
+    # the space, connectors, agent policies, integrations, integration policies, rules,
+    # packs, exception lists
+    assert applied["changed"] == 8
+    pack = kibana.api("GET", "/api/osquery/packs", space="ops").json()["data"][0]
+    assert pack["policy_ids"] == ["linux"]
     rule = kibana.api("GET", "/api/alerting/rules/_find", space="ops").json()["data"][0]
     assert rule["actions"][0]["params"]["body"] == "{{context.group}} is over {{params.threshold}}"
     second = tmp_path / "again.yml"

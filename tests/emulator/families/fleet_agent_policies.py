@@ -1079,7 +1079,7 @@ class FleetAgentPolicies(Family):
     def seed_policy(self, call):
         """Body: a whole policy as stored (e.g. is_managed or is_preconfigured true), plus
         "space" (default "default"); "agents" and "package_policies" (package names or
-        {"package": name, "name"?}) are honoured too. Server fields not given are filled in."""
+        {"package": name, "name"?, "is_managed"?}) are honoured too. Server fields not given are filled in."""
         body = copy.deepcopy(call.body or {})
         if not isinstance(body, dict) or not isinstance(body.get("name"), str):
             raise bad_request("a seeded policy needs a name")
@@ -1120,5 +1120,7 @@ class FleetAgentPolicies(Family):
                 package_name = package_name.get("name")
             if not isinstance(package_name, str):
                 raise bad_request("package_policies: package names or {\"package\": name}")
-            self._new_package_policy(entry, package_name, name=package.get("name"), user="system")
+            seeded = self._new_package_policy(entry, package_name, name=package.get("name"),
+                                              user="system")
+            seeded["is_managed"] = bool(package.get("is_managed"))
         return {"item": self._render(entry, package_policies="full")}

@@ -497,8 +497,9 @@ class FleetPackagePolicies(Family):
         return {"item": self._render(existing, query.get("format") == "simplified")}
 
     def delete(self, call):
-        check_query(call, DELETE_ONE_QUERY)
+        query = check_query(call, DELETE_ONE_QUERY)
         found = self._find(call.space, call.args["package_policy_id"])
+        self._deletable(found, query.get("force"))
         self.remove(found, call.user)
         return {"id": found["id"]}
 
@@ -508,6 +509,7 @@ class FleetPackagePolicies(Family):
         for package_policy_id in body["packagePolicyIds"]:
             try:
                 found = self._find(call.space, package_policy_id)
+                self._deletable(found, body.get("force"))
             except KibanaError as err:
                 out.append({"id": package_policy_id, "success": False, "statusCode": err.status,
                             "body": {"message": err.message}})
@@ -520,6 +522,13 @@ class FleetPackagePolicies(Family):
         return out
 
     # ------------------------------------------------------------------ helpers
+
+    @staticmethod
+    def _deletable(package_policy, force):
+        # services/package_policy.ts delete(): a managed package policy only goes with force
+        # (PackagePolicyRestrictionRelatedError -> 400)
+        if package_policy.get("is_managed") and not force:
+            raise bad_request(f"Cannot delete package policy {package_policy['id']}")
 
     def remove(self, package_policy, user):
         """Delete a package policy: its secrets go, its agent policies get a new revision."""

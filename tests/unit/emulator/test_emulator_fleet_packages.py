@@ -270,6 +270,25 @@ def test_list_with_kuery_and_bulk_delete(kibana):
     assert answer[1]["success"] is False and answer[1]["statusCode"] == 404
 
 
+def test_managed_package_policy_is_deleted_with_force_only(kibana):
+    # server/services/package_policy.ts delete(): "if (packagePolicy.is_managed &&
+    # !options?.force) throw new PackagePolicyRestrictionRelatedError(`Cannot delete package
+    # policy ${id}`)" (a 400 through fleetErrorToResponseOptions), for one and bulk deletes
+    kibana.control("POST", "/fleet/agent_policies", {
+        "id": "hosted", "name": "Hosted", "namespace": "default",
+        "package_policies": [{"package": "system", "name": "managed-system", "is_managed": True}]})
+    managed = [p for p in ok(kibana.api("GET", POLICIES))["items"]
+               if p["name"] == "managed-system"][0]
+    assert managed["is_managed"] is True
+    message = error(kibana.api("DELETE", "%s/%s" % (POLICIES, managed["id"])), 400)
+    assert message == "Cannot delete package policy %s" % managed["id"]
+    answer = ok(kibana.api("POST", POLICIES + "/delete", {"packagePolicyIds": [managed["id"]]}))
+    assert answer[0]["success"] is False and answer[0]["statusCode"] == 400
+    ok(kibana.api("GET", "%s/%s" % (POLICIES, managed["id"])))
+    ok(kibana.api("DELETE", "%s/%s" % (POLICIES, managed["id"]), params={"force": "true"}))
+    error(kibana.api("GET", "%s/%s" % (POLICIES, managed["id"])), 404)
+
+
 def test_osquery_pack_needs_an_osquery_manager_package_policy(kibana):
     """The osquery pack family checks the package policies this family serves."""
     pid = agent_policy(kibana)

@@ -308,6 +308,34 @@ def test_kibana_400_reports_method_path_status_and_message(kibana, run):
     assert "Traceback" not in json.dumps(result)
 
 
+@pytest.mark.parametrize("options,paths", [
+    ({"name": "  "}, "name must not be empty"),
+    ({"config": {"index": "logs", "executionTimeField": " "}}, "config.executionTimeField"),
+    ({"config": {"index": "logs", "extra": {"deep": ["ok", ""]}}}, "config.extra.deep[1]"),
+    ({"secrets": {"token": "\t"}}, "secrets.token"),
+])
+def test_blank_strings_fail_alike_in_check_mode_before_any_request(kibana, run, options, paths):
+    """Kibana refuses a blank string in the name, config or secrets (validateEmptyStrings,
+    actions/common/validate_empty_strings.ts): check mode fails as the real run does, for a
+    create and for an update, and nothing is requested."""
+    body = dict({"name": "blank", "connector_type_id": ".index", "config": {"index": "logs"}},
+                **options)
+    resp = kibana.api("POST", "/api/actions/connector", body)  # the refusal the guard stands for
+    assert resp.status_code == 400 and "value '' is not valid" in resp.json()["message"]
+    existing = run("kibana_connector", name="blank", connector_type_id=".index",
+                   config={"index": "logs"})
+    assert not existing.failed, existing["msg"]
+    for name in ("blank", "new-one"):  # update, create
+        task = dict({"name": name, "connector_type_id": ".index", "config": {"index": "logs"}},
+                    **options)
+        kibana.clear_log()
+        checked = run("kibana_connector", check_mode=True, **task)
+        done = run("kibana_connector", **task)
+        assert checked.failed and done.failed and done["msg"] == checked["msg"]
+        assert paths in done["msg"]
+        assert kibana.requests() == []
+
+
 def test_409_on_an_id_used_in_another_space(kibana, run):
     connector_id = str(uuid.uuid4())
     run("kibana_connector", id=connector_id, name="one", connector_type_id=".server-log")

@@ -224,10 +224,21 @@ class IntegrationPolicies(Family):
         assert resp.status_code == 200, resp.text
         return "made-in-ui"
 
+    def read_only_object(self, kibana):
+        # a managed package policy (Fleet refuses to delete it without force), on a policy of
+        # its own, as Fleet's setup makes them
+        kibana.control("POST", "/fleet/agent_policies", {
+            "id": "hosted", "name": "Hosted", "namespace": "default", "space": "ops",
+            "package_policies": [{"package": "system", "name": "managed-system",
+                                  "is_managed": True}]})
+        resp = kibana.api("GET", "/api/fleet/package_policies", params={"perPage": 100},
+                          space="ops")
+        return [p for p in resp.json()["items"] if p["name"] == "managed-system"][0]["id"]
+
     def names(self, kibana):
         resp = kibana.api("GET", "/api/fleet/package_policies", params={"perPage": 100},
                           space="ops")
-        return sorted(p["name"] for p in resp.json()["items"])
+        return sorted(p["name"] for p in resp.json()["items"] if not p.get("is_managed"))
 
     def unset_in_replaced(self, changed_a):
         return (dict(changed_a, description=None),
@@ -321,9 +332,15 @@ def test_overridden_next_to_ui_made_and_read_only_objects(kibana, run, family):
     assert result["changed"], result.get("msg")
     assert sorted(d["name"] for d in result["deleted"]) == sorted([b["name"], ui])
     assert family.names(kibana) == [a["name"]]
+    if read_only:
+        # never deleted (no write sent for it), never failing the run
+        assert read_only in [k["id"] for k in result["kept"]]
+        assert not [w for w in kibana.writes() if read_only in w["path"]]
     kibana.clear_log()
     again = run_set(run, family, "overridden", [a])
     assert not again["changed"] and again["deleted"] == [] and kibana.writes() == []
+    if read_only:
+        assert read_only in [k["id"] for k in again["kept"]]
 
 
 def test_deleted_life_cycle(kibana, run, family):
