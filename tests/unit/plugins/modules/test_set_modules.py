@@ -406,3 +406,14 @@ def test_bad_entry_is_refused_naming_it_before_any_request(kibana, run, family):
     result = run_set(run, family, "merged", [a, bad])
     assert result.failed and "config[1]" in result["msg"], result
     assert kibana.requests() == []
+
+
+def test_gathered_lists_a_managed_integration_policy_apart(kibana, run):
+    family = IntegrationPolicies()
+    family.setup(kibana)
+    run_set(run, family, "merged", [family.entries()[1]])
+    managed = family.read_only_object(kibana)
+    gathered = run_set(run, family, "gathered")
+    assert [p["name"] for p in gathered["gathered"]] == ["system-edge"]
+    assert [(r["id"], r["name"]) for r in gathered["read_only"]] == [(managed, "managed-system")]
+    assert "managed" in gathered["read_only"][0]["reason"]
