@@ -67,9 +67,8 @@ RRULE_SCHEDULE_OPTIONS = dict(
     timeout=dict(type="int"),
 )
 
-QUERY_OPTIONS = dict(
-    query=dict(type="str"),
-    saved_query_id=dict(type="str"),
+# The settings of one osquery query, the same in a pack's queries and in a saved query.
+QUERY_SETTING_OPTIONS = dict(
     interval=dict(type="int"),
     timeout=dict(type="int"),
     platform=dict(type="list", elements="str", choices=list(PLATFORMS)),
@@ -77,7 +76,13 @@ QUERY_OPTIONS = dict(
     snapshot=dict(type="bool"),
     removed=dict(type="bool"),
     ecs_mapping=dict(type="dict"),
+)
+
+QUERY_OPTIONS = dict(
+    query=dict(type="str"),
+    saved_query_id=dict(type="str"),
     rrule_schedule=dict(type="dict", options=RRULE_SCHEDULE_OPTIONS),
+    **QUERY_SETTING_OPTIONS
 )
 
 OSQUERY_PACK_OPTIONS = dict(

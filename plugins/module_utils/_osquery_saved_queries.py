@@ -28,6 +28,7 @@ from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
 from ansible_collections.stackops.kibana.plugins.module_utils._paths import join
 from ansible_collections.stackops.kibana.plugins.module_utils._osquery_packs import (
     PLATFORMS,
+    QUERY_SETTING_OPTIONS,
     ecs_mapping_problems,
     ecs_object,
     platform_list,
@@ -47,13 +48,7 @@ OSQUERY_SAVED_QUERY_OPTIONS = dict(
     id=dict(type="str"),
     query=dict(type="str"),
     description=dict(type="str"),
-    interval=dict(type="int"),
-    timeout=dict(type="int"),
-    platform=dict(type="list", elements="str", choices=list(PLATFORMS)),
-    version=dict(type="str"),
-    snapshot=dict(type="bool"),
-    removed=dict(type="bool"),
-    ecs_mapping=dict(type="dict"),
+    **QUERY_SETTING_OPTIONS
 )
 
 OSQUERY_SAVED_QUERY_MODULE_KWARGS = dict(
