@@ -8,6 +8,7 @@ import sys
 
 import pytest
 import yaml
+from ansible.release import __version__ as ANSIBLE_VERSION
 
 from tests.emulator.app import API_KEY
 from tests.harness import REPO, collections_path, connection, run_module
@@ -77,7 +78,14 @@ def exported(path):
     return play["vars"]["kibana_export"]
 
 
+# ansible-core before 2.19 loses the nested mappings of a `!unsafe` mapping (its YAML
+# constructor wraps the mapping before PyYAML fills in the nested ones), so the written playbook
+# needs 2.19 or later; docs/examples/export.yml says so.
+UNSAFE_MAPPINGS_KEPT = tuple(int(p) for p in ANSIBLE_VERSION.split(".")[:2]) >= (2, 19)
+
+
 @pytest.mark.slow
+@pytest.mark.skipif(not UNSAFE_MAPPINGS_KEPT, reason="the written playbook needs ansible-core 2.19+")
 def test_export_recreates_the_space_in_an_empty_kibana(kibana, tmp_path):
     seed_space(kibana)
     first = tmp_path / "ops-site.yml"
