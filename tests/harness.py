@@ -13,6 +13,11 @@ import tempfile
 
 import requests
 
+try:
+    from ansible.module_utils.common.parameters import PASS_VARS
+except ImportError:  # pragma: no cover
+    PASS_VARS = {}
+
 REPO = pathlib.Path(__file__).resolve().parents[1]
 COLLECTION = "ansible_collections.stackops.kibana"
 COLLECTION_NAME = "stackops.kibana"
@@ -154,6 +159,10 @@ def run_module(name, args, check_mode=False, diff=False, execution=None):
     args["_ansible_check_mode"] = check_mode
     args["_ansible_diff"] = diff
     args["_ansible_module_name"] = "%s.%s" % (COLLECTION_NAME, name)
+    # ansible-core 2.21 returns `invocation` only when the controller asks for it
+    # (INJECT_INVOCATION); ask, as the in-process action path shows it too
+    if "inject_invocation" in PASS_VARS:
+        args.setdefault("_ansible_inject_invocation", True)
     out = io.StringIO()
     with patch_module_args(args), contextlib.redirect_stdout(out), module_context():
         try:
