@@ -19,6 +19,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import contextlib
+import gc
 import json
 import os
 
@@ -70,7 +71,7 @@ def module_output(spec, args, module_name, check_mode, diff_mode, verbosity=0,
     fallbacks). `inject_invocation`: whether the result carries `invocation` (always before
     ansible-core 2.21; since, only when INJECT_INVOCATION is on, see `invocation_wanted`)."""
     # what the module receives: plain JSON types (no template trust tags, no unsafe wrappers)
-    args = json.loads(json.dumps(args, cls=ARGS_ENCODER, **ARGS_ENCODER_OPTIONS))
+    args = OwnedArguments(json.loads(json.dumps(args, cls=ARGS_ENCODER, **ARGS_ENCODER_OPTIONS)))
     no_log_values = set()
     warnings, deprecations = [], []
     params = dict(args)
@@ -122,6 +123,16 @@ def module_output(spec, args, module_name, check_mode, diff_mode, verbosity=0,
     return json.loads(json.dumps(output))
 
 
+class OwnedArguments(dict):
+    """Task arguments decoded just now: a private copy nothing else holds. ArgumentSpecValidator
+    starts with a deepcopy of what it validates, which would copy every item of a 5,000-item
+    list a second time; this copy needs none (the validator may change its nested values:
+    they are ours)."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
 def controller_result(output):
     """What ActionBase._execute_module makes of a module's output."""
     if AnsibleModuleCapturedError is not None:
@@ -148,6 +159,21 @@ def _traceback_wanted(verbosity):
     if AnsibleModuleCapturedError is not None:
         return "error" in traceback_for()
     return verbosity >= 3
+
+
+@contextlib.contextmanager
+def collection_paused():
+    """No cyclic garbage collection while the module runs in a worker process, whose heap holds
+    the task's templated arguments and the playbook: every full collection walks all of it
+    (with 5,000 items declared, half the time of the in-process run); the collector runs
+    again, as before, afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextlib.contextmanager
@@ -183,7 +209,7 @@ class ModuleAction(ActionBase):
         if self._runs_in_process(task_vars):
             task_environment = {}
             self._compute_environment_string(task_environment)
-            with environment(task_environment):
+            with environment(task_environment), collection_paused():
                 return merge_hash(result, run_in_process(
                     self.spec, dict(self._task.args), self._task.action,
                     bool(self._task.check_mode), bool(self._task.diff), display.verbosity,
