@@ -98,6 +98,11 @@ options:
       - The list's items. Each is identified by its O(items[].item_id); items not declared here
         are kept unless O(purge_items=true).
       - When not given, the list's items are neither read nor touched.
+      - Thousands of items are best read from a JSON file with the C(ansible.builtin.file)
+        lookup and the C(from_json) filter (see the examples). Written in the playbook or in a
+        vars file, every string of every item is a template that
+        ansible-core 2.19 and later renders before the module runs, which takes several times
+        as long.
     type: list
     elements: dict
     suboptions:
@@ -228,8 +233,10 @@ EXAMPLES = r'''
     namespace_type: agnostic
     name: Known good hashes
     type: detection
-    # a YAML list of items: {item_id, name, entries}
-    items: "{{ lookup('ansible.builtin.file', 'known-good-hashes.yml') | from_yaml }}"
+    # a JSON list of items: {item_id, name, entries}; read by a lookup, they are plain data
+    # (written in the playbook or a vars file, ansible-core 2.19+ renders each of their
+    # strings as a template first, several times slower)
+    items: "{{ lookup('ansible.builtin.file', 'known-good-hashes.json') | from_json }}"
     purge_items: true
 
 - name: Copy a list, without its expired items, under a new name

@@ -95,8 +95,10 @@ def controller_only(items):
 def noop_task(feed, items):
     """The list task's arguments given to an action plugin that does nothing: what
     ansible-playbook itself spends on them, whatever the action."""
-    return [{"name": "the items, a do-nothing action",
-             NOOP_ACTION: dict(LIST_ARGS, items=items_argument(feed, items))}]
+    return [{"name": "the items, a do-nothing action", "register": "result",
+             NOOP_ACTION: dict(LIST_ARGS, items=items_argument(feed, items))},
+            {"name": "the same second task as list_task's", "ansible.builtin.debug": {
+                "msg": "RESULT changed={{ result.changed }}"}}]
 
 
 def list_task(items, feed="task"):
