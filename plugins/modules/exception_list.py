@@ -99,9 +99,9 @@ options:
         are kept unless O(purge_items=true).
       - When not given, the list's items are neither read nor touched.
       - Thousands of items are best read from a JSON file with the C(ansible.builtin.file)
-        lookup and the C(from_json) filter. Written in the playbook or in a vars file, every string of every item is a template that
-        ansible-core 2.19 and later renders before the module runs, which takes several times
-        as long.
+        lookup and the C(from_json) filter. Written in the playbook or in a vars file, every
+        string of every item is a template that ansible-core 2.19 and later renders before the
+        module runs, which takes several times as long.
     type: list
     elements: dict
     suboptions:
