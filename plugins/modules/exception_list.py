@@ -98,10 +98,11 @@ options:
       - The list's items. Each is identified by its O(items[].item_id); items not declared here
         are kept unless O(purge_items=true).
       - When not given, the list's items are neither read nor touched.
-      - Thousands of items are best read from a JSON file with the C(ansible.builtin.file)
-        lookup and the C(from_json) filter. Written in the playbook or in a vars file, every
-        string of every item is a template that ansible-core 2.19 and later renders before the
-        module runs, which takes several times as long.
+      - On ansible-core 2.19 and later, thousands of items are best read from a JSON file
+        with the C(ansible.builtin.file) lookup and the C(from_json) filter. Written in the
+        playbook or in a vars file, every string of every item is a template that these
+        versions render before the module runs, which takes several times as long. Earlier
+        versions render items written in the task fastest.
     type: list
     elements: dict
     suboptions:
@@ -234,7 +235,7 @@ EXAMPLES = r'''
     type: detection
     # a JSON list of items: {item_id, name, entries}; read by a lookup, they are plain data
     # (written in the playbook or a vars file, ansible-core 2.19+ renders each of their
-    # strings as a template first, several times slower)
+    # strings as a template first, several times slower; before 2.19, the reverse)
     items: "{{ lookup('ansible.builtin.file', 'known-good-hashes.json') | from_json }}"
     purge_items: true
 

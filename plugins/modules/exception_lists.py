@@ -108,10 +108,11 @@ options:
         - The list's items. Each is identified by its O(config[].items[].item_id); items not
           declared here are kept unless O(config[].purge_items=true).
         - When not given, the list's items are neither read nor touched.
-        - Thousands of items are best read from a JSON file with the C(ansible.builtin.file)
-          lookup and the C(from_json) filter. Written in the playbook or in a vars file, every
-          string of every item is a template that ansible-core 2.19 and later renders before
-          the module runs, which takes several times as long.
+        - On ansible-core 2.19 and later, thousands of items are best read from a JSON file
+          with the C(ansible.builtin.file) lookup and the C(from_json) filter. Written in the
+          playbook or in a vars file, every string of every item is a template that these versions
+          render before the module runs, which takes several times as long. Earlier versions
+          render items written in the task fastest.
         type: list
         elements: dict
         suboptions:

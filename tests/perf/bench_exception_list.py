@@ -31,6 +31,7 @@ import statistics
 import time
 
 import requests
+from ansible.release import __version__ as ANSIBLE_VERSION
 
 from tests.perf._playbook import Bench, play, table
 
@@ -260,9 +261,9 @@ def measure(bench, args):
 
 
 def report(args, rtt, load, rows):
-    print("exception_list: a list of %d items through ansible-playbook, %g ms injected latency "
-          "per request (round trip %.1f ms), %d round(s); load average %s"
-          % (args.items, args.latency_ms, rtt, args.rounds,
+    print("exception_list: a list of %d items through ansible-playbook (ansible-core %s), %g ms "
+          "injected latency per request (round trip %.1f ms), %d round(s); load average %s"
+          % (args.items, ANSIBLE_VERSION, args.latency_ms, rtt, args.rounds,
              " -> ".join("%.1f" % value for value in load)))
     print()
     print(table(("run", "tool", "items", "wall time", "CPU time", "requests", "reads", "writes",
