@@ -46,10 +46,13 @@ RRULE_KEYS = ("dtstart", "tzid", "freq", "interval", "byweekday", "bymonthday", 
 UPDATABLE = ("name", "schedule", "tags", "params", "actions", "notify_when", "throttle",
              "alert_delay", "flapping")
 
-# The first Kibana whose rules carry artifacts (dashboards and an investigation guide linked in
-# the UI). Kibana's API tests assert them from 9.1; 9.0 is assumed so that the guard below errs on
-# the safe side.
-ARTIFACTS_SINCE = (9, 0)
+
+
+def has_artifacts(version):
+    """Whether rules of this Kibana carry artifacts (dashboards and an investigation guide
+    linked in the UI): 9.1 and later, and 8.19, which got them by a backport (kibana PR
+    #218920); 9.0 and 8.18 and older refuse the key."""
+    return version >= (9, 1) or (8, 19) <= version < (9, 0)
 
 # Param defaults Kibana injects per rule type (kibana-api/alerting-rules.md, hazard 1). The
 # comparison ignores keys the user did not set; the table makes check mode predict them.
@@ -687,8 +690,8 @@ class RuleResource(Resource):
         if stored is not None:
             return copy.deepcopy(stored)
         number, parsed = kibana_version(self.client)
-        if parsed is not None and parsed and parsed < ARTIFACTS_SINCE:
-            return None  # no artifacts before Kibana 9
+        if parsed is not None and parsed and not has_artifacts(parsed):
+            return None  # this version has no artifacts to clear
         raise ResourceError(
             "rule %s needs an update, and Kibana %s replaces a rule's artifacts (the dashboards "
             "and investigation guide linked to it in the UI) with those an update sends, while "
