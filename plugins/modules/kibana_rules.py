@@ -256,6 +256,8 @@ options:
           costs one more read on every run.
         - When the stored artifacts cannot be read, an update sends exactly this option, so
           state all of them then (V({}) for a rule that has none).
+        - On Kibana 9.0 and versions before 8.19 a task that would send it fails before any
+          write (check mode too).
         type: dict
         suboptions:
           dashboards:

@@ -596,6 +596,28 @@ def test_artifacts_are_sent_on_create(kibana, run):
         "dashboards": [], "investigation_guide": {"blob": "## Runbook"}}
 
 
+@pytest.mark.parametrize("check_mode", [False, True])
+@pytest.mark.parametrize("version", ["8.18.3", "9.0.5"])
+def test_the_artifacts_option_is_refused_where_kibana_has_none(kibana, run, version, check_mode):
+    """Kibana 8.18 and 9.0 refuse the key (400): the module says so before any write."""
+    kibana.config(kibana_version=version)
+    task = dict(name="old", rule_type_id=".index-threshold", consumer="alerts", schedule="1m",
+                params=INDEX_PARAMS)
+    words = ("artifacts needs Kibana 8.19, or 9.1 or later (rule artifacts: linked dashboards "
+             "and an investigation guide), and the target Kibana is %s" % version)
+    kibana.clear_log()
+    created = run("kibana_rule", check_mode=check_mode,
+                  **dict(task, artifacts={"investigation_guide": "## Runbook"}))
+    assert created.failed and created["msg"].startswith(words), created.get("msg")
+    assert kibana.writes() == []
+    run("kibana_rule", **task)
+    kibana.clear_log()
+    updated = run("kibana_rule", check_mode=check_mode,
+                  **dict(task, artifacts={"dashboards": ["dashboard-1"]}))
+    assert updated.failed and updated["msg"].startswith(words), updated.get("msg")
+    assert kibana.writes() == []
+
+
 @pytest.mark.parametrize("version", ["8.18.3", "9.0.5"])
 def test_an_update_has_no_artifacts_where_kibana_has_none(kibana, run, version):
     """Artifacts came with 9.1 and a backport to 8.19 (kibana PR #218920), not to 9.0."""
