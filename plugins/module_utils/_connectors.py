@@ -47,7 +47,26 @@ TYPE_CONFIG_DEFAULTS = {
     ".servicenow-itom": {"isOAuth": False},
     ".xmatters": {"usesBasic": True},
     ".swimlane": {"mappings": {}},
+    ".cases-webhook": {"createIncidentMethod": "post", "updateIncidentMethod": "put",
+                       "createCommentMethod": "put", "hasAuth": True,
+                       "authType": "webhook-authentication-basic"},
 }
+
+
+def config_update(stored, given):
+    """The stored config with the given keys laid over it, at any depth; a key given as None is
+    removed (Kibana then stores its default for it, if the type has one)."""
+    merged = overlay(stored, given)
+    _remove_given_none(merged, given)
+    return drop_none(merged)
+
+
+def _remove_given_none(merged, given):
+    for key, value in given.items():
+        if value is None:
+            merged.pop(key, None)
+        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
+            _remove_given_none(merged[key], value)
 
 
 def blank_strings(value, where):
@@ -153,8 +172,15 @@ class ConnectorResource(Resource):
         return desired
 
     def comparable(self, current):
+        """A config key given as None (removed) is met when Kibana holds its type default there:
+        Kibana puts the default back, so comparing the default with None would never converge."""
         view = dict(current)
-        view["config"] = current.get("config") or {}
+        config = dict(current.get("config") or {})
+        defaults = TYPE_CONFIG_DEFAULTS.get(current.get("connector_type_id"), {})
+        for key, value in (self.params.get("config") or {}).items():
+            if value is None and key in defaults and config.get(key) == defaults[key]:
+                config[key] = None
+        view["config"] = config
         return view
 
     def read_only_reason(self, current):
@@ -192,7 +218,7 @@ class ConnectorResource(Resource):
         # PUT replaces config and secrets wholesale: send the stored config with the user's keys
         # laid over it, and the secrets again (Kibana would otherwise store {}).
         base = {} if self.exact_config else drop_none(current.get("config") or {})
-        config = drop_none(overlay(base, desired.get("config") or {}))
+        config = config_update(base, desired.get("config") or {})
         body = {"name": desired.get("name") or current["name"], "config": config}
         if self.params.get("secrets") is not None:
             body["secrets"] = self.params["secrets"]
