@@ -7,7 +7,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.stackops.kibana.plugins.module_utils._client import Empty
-from ansible_collections.stackops.kibana.plugins.module_utils._compare import drop_none, overlay
+from ansible_collections.stackops.kibana.plugins.module_utils._compare import (
+    defaults_as_removed,
+    drop_none,
+    merge_removing_none,
+    overlay,
+)
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource, Step
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import ResourceError
 from ansible_collections.stackops.kibana.plugins.module_utils._paths import join
@@ -51,22 +56,6 @@ TYPE_CONFIG_DEFAULTS = {
                        "createCommentMethod": "put", "hasAuth": True,
                        "authType": "webhook-authentication-basic"},
 }
-
-
-def config_update(stored, given):
-    """The stored config with the given keys laid over it, at any depth; a key given as None is
-    removed (Kibana then stores its default for it, if the type has one)."""
-    merged = overlay(stored, given)
-    _remove_given_none(merged, given)
-    return drop_none(merged)
-
-
-def _remove_given_none(merged, given):
-    for key, value in given.items():
-        if value is None:
-            merged.pop(key, None)
-        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
-            _remove_given_none(merged[key], value)
 
 
 def blank_strings(value, where):
@@ -172,15 +161,10 @@ class ConnectorResource(Resource):
         return desired
 
     def comparable(self, current):
-        """A config key given as None (removed) is met when Kibana holds its type default there:
-        Kibana puts the default back, so comparing the default with None would never converge."""
         view = dict(current)
-        config = dict(current.get("config") or {})
-        defaults = TYPE_CONFIG_DEFAULTS.get(current.get("connector_type_id"), {})
-        for key, value in (self.params.get("config") or {}).items():
-            if value is None and key in defaults and config.get(key) == defaults[key]:
-                config[key] = None
-        view["config"] = config
+        view["config"] = defaults_as_removed(
+            current.get("config"), self.params.get("config"),
+            TYPE_CONFIG_DEFAULTS.get(current.get("connector_type_id"), {}))
         return view
 
     def read_only_reason(self, current):
@@ -218,7 +202,8 @@ class ConnectorResource(Resource):
         # PUT replaces config and secrets wholesale: send the stored config with the user's keys
         # laid over it, and the secrets again (Kibana would otherwise store {}).
         base = {} if self.exact_config else drop_none(current.get("config") or {})
-        config = config_update(base, desired.get("config") or {})
+        # a key given as None is removed (Kibana then stores its default, if the type has one)
+        config = drop_none(merge_removing_none(base, desired.get("config") or {}))
         body = {"name": desired.get("name") or current["name"], "config": config}
         if self.params.get("secrets") is not None:
             body["secrets"] = self.params["secrets"]
