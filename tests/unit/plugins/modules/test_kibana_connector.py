@@ -129,7 +129,8 @@ def test_spaces_are_isolated(kibana, run):
     {"connector_type_id": ".email", "config": {"from": "kibana@example.com", "host": "smtp.example.com",
                                                "port": 587},
      "secrets": {"user": "mailer", "password": WEBHOOK_PASSWORD}},
-    {"connector_type_id": ".slack_api", "config": {"allowedChannels": [{"name": "#ops"}]},
+    {"connector_type_id": ".slack_api", "config": {"allowedChannels": [{"id": "C0OPS",
+                                                                        "name": "#ops"}]},
      "secrets": {"token": "xoxb-" + uuid.uuid4().hex}},
 ], ids=lambda c: c["connector_type_id"])
 def test_type_defaults_never_cause_a_change(kibana, run, connector):
