@@ -161,8 +161,8 @@ CASES = [
     ("TestAccResourceKibanaConnectorWebhookAuthTypeNull/create+omit_auth_type", "TD", [
         [connector(".webhook", config=dict(WEBHOOK_JSON, authType=None), secrets={})],
         [connector(".webhook", config=WEBHOOK_JSON, secrets={})]]),
-    ("TestAccReproduceIssue634/create", "TD", [[connector(".webhook", config=WEBHOOK_JSON,
-                                                           secrets={})]]),
+    ("TestAccReproduceIssue634/create", "TD", [
+        [connector(".webhook", config=WEBHOOK_JSON, secrets={})]]),
     ("TestAccResourceKibanaConnectorSlackAPI/create", "TD", [[connector(
         ".slack_api", config={"allowedChannels": [{"name": "#kar_testing"},
                                                   {"name": "#test-prod-alerts"}]},
