@@ -215,8 +215,12 @@ def _run_action_path(name, args, check_mode, diff):
     )
 
     module = importlib.import_module("%s.plugins.modules.%s" % (COLLECTION, name))
-    output = module_output(module.SPEC, dict(args), "%s.%s" % (COLLECTION_NAME, name),
-                           check_mode, diff)
+    args = dict(args)
+    # as the module path above: `invocation` unless the caller says otherwise; the action
+    # plugin reads INJECT_INVOCATION from the controller's config, not from the arguments
+    inject_invocation = bool(args.pop("_ansible_inject_invocation", True))
+    output = module_output(module.SPEC, args, "%s.%s" % (COLLECTION_NAME, name),
+                           check_mode, diff, inject_invocation=inject_invocation)
     return ModuleResult(output)
 
 
