@@ -23,7 +23,6 @@ N, every run is repeated N times, alternating, and medians are printed."""
 
 import argparse
 import copy
-import json
 import math
 import os
 import resource
