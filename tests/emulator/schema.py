@@ -157,6 +157,10 @@ class AnyOf(Field):
             return UNDEFINED
         if value is None and self.nullable:
             return None
+        if len(self.alternatives) == 1:
+            # A one-type oneOf reports that type's own error (connector_types/openai.ts API
+            # test: `[0.apiProvider]: expected value to equal [Azure OpenAI]`).
+            return self.alternatives[0].check(value, where)
         failures = []
         for index, alternative in enumerate(self.alternatives):
             try:
