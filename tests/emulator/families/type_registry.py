@@ -305,8 +305,8 @@ def servicenow(type_id, name, table_api, features):
         config=servicenow_config(table_api), secrets=SERVICENOW_SECRETS,
         config_check=servicenow_config_check, secrets_check=servicenow_secrets_check,
         connector_check=servicenow_connector_check,
-        evidence="src kcs/servicenow/schemas/v1.ts, sc/lib/servicenow/validators.ts "
-                 "(licence and features unverified)")
+        evidence="src kcs/servicenow/schemas/v1.ts, sc/lib/servicenow/validators.ts, "
+                 "sc/servicenow_{itsm,sir,itom}/index.ts")
 
 
 def url_problem(url):
@@ -328,6 +328,82 @@ def url_problem(url):
         return "URL must contain hostname"
     if scheme not in ("http", "https"):
         return "Invalid protocol"
+    return None
+
+
+def url_parses(url):
+    """Whether WHATWG `new URL(url)` accepts the string (its error is `TypeError: Invalid URL`)."""
+    return url_problem(url) != "Invalid URL"
+
+
+def url_hostname(url):
+    rest = url.split(":", 1)[1].lstrip("/\\")
+    host = re.split(r"[/?#\\]", rest, 1)[0].rsplit("@", 1)[-1]
+    return host if host.startswith("[") else host.split(":")[0].lower()
+
+
+def teams_secrets_check(secrets):
+    # sc/teams/index.ts validateConnectorTypeConfig (run on the secrets)
+    if not url_parses(secrets["webhookUrl"]):
+        return "error configuring teams action: unable to parse host name from webhookUrl"
+    return None
+
+
+TORQ_HOST = re.compile(r"^hooks\.(eu\.)?torq\.io$")  # sc common/torq/index.ts
+
+
+def torq_config_check(config):
+    # sc/torq/index.ts validateActionTypeConfig: the URL parses, then its host is Torq's
+    url = config["webhookIntegrationUrl"]
+    if not url_parses(url):
+        return "error configuring send to Torq action: unable to parse url: TypeError: Invalid URL"
+    host = url_hostname(url)
+    if not TORQ_HOST.match(host) and host != "localhost":
+        return ("error configuring send to Torq action: url must begin with "
+                "https://hooks.torq.io or https://hooks.eu.torq.io")
+    return None
+
+
+# xMatters: sc/xmatters/index.ts (config and secrets custom validators, connector validator).
+def xmatters_config_check(config):
+    url = config.get("configUrl")
+    if config["usesBasic"] and url and not url_parses(url):
+        return "Error configuring xMatters action: unable to parse url: Invalid URL"
+    return None
+
+
+def xmatters_secrets_check(secrets):
+    url, user, password = secrets.get("secretsUrl"), secrets.get("user"), secrets.get("password")
+    if not (url or user or password):
+        return "Provide either secretsUrl link or user/password to authenticate"
+    if url:
+        if user or password:
+            return ("Cannot use user/password for URL authentication. Provide valid secretsUrl "
+                    "or use Basic Authentication.")
+        if not url_parses(url):
+            return "Invalid secretsUrl: TypeError: Invalid URL"
+    elif not (user and password):
+        return "Both user and password must be specified."
+    return None
+
+
+def xmatters_connector_check(config, secrets):
+    if config["usesBasic"]:
+        if secrets.get("secretsUrl"):
+            return "secretsUrl should not be provided when usesBasic is true"
+        if secrets.get("user") is None:
+            return "Provide valid Username"
+        if secrets.get("password") is None:
+            return "Provide valid Password"
+        if config.get("configUrl") is None:
+            return "Provide valid configUrl"
+        return None
+    if secrets.get("user") or secrets.get("password"):
+        return "Username and password should not be provided when usesBasic is false"
+    if config.get("configUrl"):
+        return "configUrl should not be provided when usesBasic is false"
+    if secrets.get("secretsUrl") is None:
+        return "Provide valid secretsUrl with API Key"
     return None
 
 
@@ -377,6 +453,10 @@ OPENAI_SECRETS = AnyOf(
                             "privateKeyData": maybe_string(), "caData": maybe_string()}),
     required=True)
 
+# Feature ids the newest sources add to some types (actions/common connector_feature_config:
+# `workflows`, `agentBuilder`); the release that added them to each type is [unverified].
+NEWER_FEATURES = ("workflows", "agentBuilder")
+
 GEN_AI = ("generativeAIForSecurity", "generativeAIForObservability",
           "generativeAIForSearchPlayground")
 
@@ -422,38 +502,40 @@ CONNECTOR_TYPES = {t.id: t for t in [
             # a channel sent without an id comes back with id "" (TF PR #3749) [tf]
             "id": Field("string", default=""), "name": string(required=True)})),
     }, secrets={"token": string(required=True)}, evidence="tf PR #3749"),
-    ConnectorTypeSpec(".teams", "Microsoft Teams", features=("alerting", "uptime", "siem"),
+    ConnectorTypeSpec(".teams", "Microsoft Teams",
+                      features=("alerting", "uptime", "siem") + NEWER_FEATURES,
                       secrets={"webhookUrl": string(required=True)},
-                      evidence="src kcs/teams/schemas/v1.ts (licence and features "
-                               "unverified)"),
-    ConnectorTypeSpec(".pagerduty", "PagerDuty", features=("alerting", "uptime", "siem"),
+                      secrets_check=teams_secrets_check,
+                      evidence="src kcs/teams/schemas/v1.ts, sc/teams/index.ts"),
+    ConnectorTypeSpec(".pagerduty", "PagerDuty",
+                      features=("alerting", "uptime", "siem", "workflows"),
                       config={"apiUrl": nullable_string()},
                       secrets={"routingKey": string(required=True)},
-                      evidence="src kcs/pagerduty/schemas/v1.ts (licence and features "
-                               "unverified)"),
+                      evidence="src kcs/pagerduty/schemas/v1.ts, sc/pagerduty/index.ts"),
     ConnectorTypeSpec(".xmatters", "xMatters", features=("alerting", "siem"),
                       config={"configUrl": nullable_string(), "usesBasic": boolean(default=True)},
                       secrets={"user": nullable_string(), "password": nullable_string(),
                                "secretsUrl": nullable_string()},
-                      evidence="src kcs/xmatters/schemas/v1.ts (its connector validator, "
-                               "licence and features unverified)"),
-    servicenow(".servicenow", "ServiceNow ITSM", True, ("alerting", "cases")),
-    servicenow(".servicenow-sir", "ServiceNow SecOps", True, ("alerting", "cases")),
-    servicenow(".servicenow-itom", "ServiceNow ITOM", False, ("alerting",)),
-    ConnectorTypeSpec(".jira", "Jira", features=("alerting", "cases"),
+                      config_check=xmatters_config_check, secrets_check=xmatters_secrets_check,
+                      connector_check=xmatters_connector_check,
+                      evidence="src kcs/xmatters/schemas/v1.ts, sc/xmatters/index.ts"),
+    servicenow(".servicenow", "ServiceNow ITSM", True, ("alerting", "cases", "uptime", "siem")),
+    servicenow(".servicenow-sir", "ServiceNow SecOps", True, ("alerting", "cases", "siem")),
+    servicenow(".servicenow-itom", "ServiceNow ITOM", False, ("alerting", "siem")),
+    ConnectorTypeSpec(".jira", "Jira", features=("alerting", "cases", "uptime", "siem"),
                       config={"apiUrl": string(required=True),
                               "projectKey": string(required=True)},
                       secrets={"email": string(required=True),
                                "apiToken": string(required=True)},
-                      evidence="src kcs/jira/schemas/v1.ts (licence and features unverified)"),
+                      evidence="src kcs/jira/schemas/v1.ts, sc/jira/index.ts"),
     ConnectorTypeSpec(".resilient", "IBM Resilient", license="platinum",
-                      features=("alerting", "cases"),
+                      features=("alerting", "cases", "siem"),
                       config={"apiUrl": string(required=True), "orgId": string(required=True)},
                       secrets={"apiKeyId": string(required=True),
                                "apiKeySecret": string(required=True)},
-                      evidence="src kcs/resilient/schemas/v1.ts (licence and features "
-                               "unverified)"),
-    ConnectorTypeSpec(".swimlane", "Swimlane", features=("alerting", "cases"), config={
+                      evidence="src kcs/resilient/schemas/v1.ts, sc/resilient/index.ts"),
+    ConnectorTypeSpec(".swimlane", "Swimlane",
+                      features=("alerting", "cases", "siem", "workflows"), config={
         "apiUrl": string(required=True), "appId": string(required=True),
         "connectorType": one_of("all", "alerts", "cases", required=True),
         # required, strict; each mapping defaults to null
@@ -462,35 +544,35 @@ CONNECTOR_TYPES = {t.id: t for t in [
                 "ruleNameConfig", "alertIdConfig", "caseIdConfig", "caseNameConfig",
                 "commentsConfig", "severityConfig", "descriptionConfig")}),
     }, secrets={"apiToken": string(required=True)},
-        evidence="src kcs/swimlane/schemas/v1.ts (licence and features unverified)"),
-    ConnectorTypeSpec(".opsgenie", "Opsgenie", license="platinum", features=("alerting",),
+        evidence="src kcs/swimlane/schemas/v1.ts, sc/swimlane/index.ts"),
+    ConnectorTypeSpec(".opsgenie", "Opsgenie", license="platinum",
+                      features=("alerting", "uptime", "siem") + NEWER_FEATURES,
                       config={"apiUrl": string(required=True)},
                       secrets={"apiKey": string(required=True)},
-                      evidence="src kcs/opsgenie/schemas/v1.ts (licence and features "
-                               "unverified)"),
-    ConnectorTypeSpec(".tines", "Tines", features=("alerting", "siem"),
+                      evidence="src kcs/opsgenie/schemas/v1.ts, sc/opsgenie/index.ts"),
+    ConnectorTypeSpec(".tines", "Tines", features=("siem",),
                       config={"url": string(required=True)},
                       secrets={"email": string(required=True), "token": string(required=True)},
-                      evidence="src kcs/tines/schemas/v1.ts (licence and features unverified)"),
-    ConnectorTypeSpec(".torq", "Torq", features=("alerting", "siem"),
+                      evidence="src kcs/tines/schemas/v1.ts, sc/tines/index.ts"),
+    ConnectorTypeSpec(".torq", "Torq", features=("alerting", "uptime", "siem", "workflows"),
                       config={"webhookIntegrationUrl": string(required=True)},
-                      secrets={"token": string(required=True)},
-                      evidence="src kcs/torq/schemas/v1.ts (licence and features unverified)"),
-    ConnectorTypeSpec(".d3security", "D3 Security", features=("alerting", "siem"),
+                      secrets={"token": string(required=True)}, config_check=torq_config_check,
+                      evidence="src kcs/torq/schemas/v1.ts, sc/torq/index.ts"),
+    ConnectorTypeSpec(".d3security", "D3 Security",
+                      features=("alerting", "siem") + NEWER_FEATURES,
                       config={"url": string(required=True)},
                       secrets={"token": string(required=True)},
-                      evidence="src kcs/d3security/schemas/v1.ts (licence and features "
-                               "unverified)"),
-    ConnectorTypeSpec(".thehive", "TheHive", license="platinum", features=("alerting", "cases"),
+                      evidence="src kcs/d3security/schemas/v1.ts, sc/d3security/index.ts"),
+    ConnectorTypeSpec(".thehive", "TheHive", license="platinum",
+                      features=("alerting", "siem", "uptime", "cases", "workflows"),
                       config={"url": string(required=True), "organisation": nullable_string()},
                       secrets={"apiKey": string(required=True)},
-                      evidence="src kcs/thehive/schemas/v1.ts (licence and features "
-                               "unverified)"),
-    ConnectorTypeSpec(".xsoar", "XSOAR", license="platinum", features=("alerting", "siem"),
+                      evidence="src kcs/thehive/schemas/v1.ts, sc/thehive/index.ts"),
+    ConnectorTypeSpec(".xsoar", "XSOAR", license="platinum", features=("siem",),
                       config={"url": string(required=True)},
                       secrets={"apiKey": string(required=True),
                                "apiKeyID": nullable_string()},
-                      evidence="src kcs/xsoar/schemas/v1.ts (licence and features unverified)"),
+                      evidence="src kcs/xsoar/schemas/v1.ts, sc/xsoar/index.ts"),
     ConnectorTypeSpec(".gen-ai", "OpenAI", license="enterprise", features=GEN_AI,
                       config=OPENAI_CONFIG, secrets=OPENAI_SECRETS,
                       config_check=api_url_check("OpenAI"), secrets_check=openai_secrets_check,
@@ -510,7 +592,8 @@ CONNECTOR_TYPES = {t.id: t for t in [
                       evidence="src kcs/bedrock/schemas/v1.ts, kcs/bedrock/constants.ts, "
                                "sc/bedrock/index.ts"),
     ConnectorTypeSpec(".gemini", "Google Gemini", license="enterprise",
-                      features=GEN_AI + ("workflows",),
+                      features=("generativeAIForSecurity", "generativeAIForSearchPlayground",
+                                "generativeAIForObservability", "workflows"),
                       config={"apiUrl": string(required=True),
                               "defaultModel": Field("string", default="gemini-2.5-pro"),
                               "gcpRegion": string(required=True),
@@ -522,7 +605,8 @@ CONNECTOR_TYPES = {t.id: t for t in [
                       evidence="src kcs/gemini/schemas/v1.ts, kcs/gemini/constants.ts, "
                                "sc/gemini/index.ts"),
     ConnectorTypeSpec(".inference", "AI Connector", license="enterprise",
-                      features=("generativeAIForSecurity", "generativeAIForObservability"),
+                      features=("generativeAIForSecurity", "generativeAIForSearchPlayground",
+                                "generativeAIForObservability"),
                       config={"provider": string(required=True),
                               "taskType": string(required=True),
                               "inferenceId": string(required=True),
@@ -533,22 +617,23 @@ CONNECTOR_TYPES = {t.id: t for t in [
                               "headers": record_of_strings(),
                               "temperature": coerced_number()},
                       secrets={"providerSecrets": passthrough_object(default=dict)},
-                      evidence="src kcs/inference/schemas/v1.ts (licence and features "
-                               "unverified; the inference endpoint Kibana creates in "
-                               "Elasticsearch is not emulated)"),
-    ConnectorTypeSpec(".sentinelone", "SentinelOne", license="enterprise", features=("siem",),
+                      evidence="src kcs/inference/schemas/v1.ts, sc/inference/index.ts (its "
+                               "provider/task type check and the inference endpoint it creates "
+                               "in Elasticsearch are not emulated)"),
+    ConnectorTypeSpec(".sentinelone", "SentinelOne", license="enterprise",
+                      features=("endpointSecurity",),
                       config={"url": string(required=True)},
                       secrets={"token": string(required=True)},
-                      evidence="src kcs/sentinelone/schemas/v1.ts (licence and features "
-                               "unverified)"),
+                      evidence="src kcs/sentinelone/schemas/v1.ts, sc/sentinelone/index.ts"),
     ConnectorTypeSpec(".crowdstrike", "CrowdStrike", license="enterprise", features=("siem",),
                       config={"url": string(required=True)},
                       secrets={"clientId": string(required=True),
                                "clientSecret": string(required=True)},
-                      evidence="src kcs/crowdstrike/schemas/v1.ts (licence and features "
-                               "unverified)"),
+                      # an older sc/crowdstrike/index.ts says siem; its siblings moved to
+                      # endpointSecurity [unverified for crowdstrike]
+                      evidence="src kcs/crowdstrike/schemas/v1.ts, sc/crowdstrike/index.ts"),
     ConnectorTypeSpec(".microsoft_defender_endpoint", "Microsoft Defender for Endpoint",
-                      license="enterprise", features=("siem",),
+                      license="enterprise", features=("endpointSecurity",),
                       # z.string().min(1) each: a blank value is refused by the route first
                       config={"clientId": string(required=True),
                               "tenantId": string(required=True),
@@ -556,8 +641,8 @@ CONNECTOR_TYPES = {t.id: t for t in [
                               "oAuthScope": string(required=True),
                               "apiUrl": string(required=True)},
                       secrets={"clientSecret": string(required=True)},
-                      evidence="src kcs/microsoft_defender_endpoint/schemas/v1.ts (licence and "
-                               "features unverified)"),
+                      evidence="src kcs/microsoft_defender_endpoint/schemas/v1.ts, "
+                               "sc/microsoft_defender_endpoint/index.ts"),
     # System action types: never created through the API (create -> 400), their connectors are
     # built in (spaces_only/tests/actions/create.ts, get.ts, delete.ts).
     ConnectorTypeSpec(".cases", "Cases", license="platinum", system=True,

@@ -13,6 +13,13 @@ MISSING_V4 = "\u2716 Invalid input: expected string, received undefined\n  \u219
 GEMINI_SECRETS = {"credentialsJson": "{}"}
 
 
+@pytest.fixture(autouse=True)
+def kibana_9_4(kibana):
+    """The 9.4 wording unless a test names another version (these are version-specific texts,
+    so an 8.x run of the suite checks them as they are, not as 8.x words them)."""
+    kibana.config(kibana_version="9.4.0")
+
+
 def create(kibana, type_id, config=None, secrets=None):
     return kibana.api("POST", CONNECTOR, {"name": "t", "connector_type_id": type_id,
                                           "config": config or {}, "secrets": secrets or {}})
@@ -196,8 +203,11 @@ def test_ai_connectors_assert_their_api_url(kibana, type_id, title, extra, url, 
 @pytest.mark.parametrize("type_id,config,secrets,expected", [
     # kcs/pagerduty/schemas/v1.ts: apiUrl nullable default null
     (".pagerduty", {}, {"routingKey": "r"}, {"apiUrl": None}),
-    # kcs/xmatters/schemas/v1.ts
-    (".xmatters", {}, {}, {"configUrl": None, "usesBasic": True}),
+    # kcs/xmatters/schemas/v1.ts: usesBasic defaults to true
+    (".xmatters", {"configUrl": "https://x.example/flow"}, {"user": "u", "password": "p"},
+     {"configUrl": "https://x.example/flow", "usesBasic": True}),
+    (".xmatters", {"usesBasic": False}, {"secretsUrl": "https://x.example/flow?apiKey=k"},
+     {"configUrl": None, "usesBasic": False}),
     # kcs/thehive/schemas/v1.ts
     (".thehive", {"url": "https://hive"}, {"apiKey": "k"},
      {"url": "https://hive", "organisation": None}),
@@ -299,3 +309,87 @@ def test_servicenow_validators(kibana, type_id, config, secrets, message):
 def test_servicenow_oauth_connector_is_accepted(kibana):
     made = create(kibana, ".servicenow", SN_OAUTH, {"clientSecret": "s", "privateKey": "k"})
     assert stored(made) == dict(SN_OAUTH, usesTableApi=True)
+
+
+# --------------------------------------------------------------------------- own validators
+
+@pytest.mark.parametrize("config,secrets,message", [
+    # validateConnectorTypeSecrets, then validateConnector (sc/xmatters/index.ts)
+    ({"configUrl": "https://x"}, {},
+     "error validating connector type secrets: Provide either secretsUrl link or user/password "
+     "to authenticate"),
+    ({"configUrl": "https://x"}, {"user": "u"},
+     "error validating connector type secrets: Both user and password must be specified."),
+    ({"usesBasic": False}, {"secretsUrl": "https://x", "user": "u"},
+     "error validating connector type secrets: Cannot use user/password for URL "
+     "authentication. Provide valid secretsUrl or use Basic Authentication."),
+    ({"usesBasic": False}, {"secretsUrl": "no url"},
+     "error validating connector type secrets: Invalid secretsUrl: TypeError: Invalid URL"),
+    ({"configUrl": "no url"}, {"user": "u", "password": "p"},
+     "error validating connector type config: Error configuring xMatters action: unable to "
+     "parse url: Invalid URL"),
+    ({}, {"user": "u", "password": "p"},
+     "error validating action type connector: Provide valid configUrl"),
+    ({"configUrl": "https://x"}, {"secretsUrl": "https://x"},
+     "error validating action type connector: secretsUrl should not be provided when usesBasic "
+     "is true"),
+    ({"usesBasic": False, "configUrl": "https://x"}, {"secretsUrl": "https://x"},
+     "error validating action type connector: configUrl should not be provided when usesBasic "
+     "is false"),
+])
+def test_xmatters_validators(kibana, config, secrets, message):
+    assert error(create(kibana, ".xmatters", config, secrets)) == message
+
+
+@pytest.mark.parametrize("url,message", [
+    ("https://hooks.torq.io/v1/webhooks/x", None),
+    ("https://hooks.eu.torq.io/v1/webhooks/x", None),
+    ("http://localhost:8080/hook", None),
+    ("https://torq.example.com/hook", "url must begin with https://hooks.torq.io or "
+                                      "https://hooks.eu.torq.io"),
+    ("hooks.torq.io/v1", "unable to parse url: TypeError: Invalid URL"),
+])
+def test_torq_accepts_only_torq_hosts(kibana, url, message):
+    # sc/torq/index.ts validateActionTypeConfig; sc common/torq isValidTorqHostName
+    # (/^hooks\.(eu\.)?torq\.io$/) or localhost.
+    resp = create(kibana, ".torq", {"webhookIntegrationUrl": url}, {"token": "t"})
+    if message is None:
+        assert stored(resp) == {"webhookIntegrationUrl": url}
+    else:
+        assert error(resp) == ("error validating connector type config: error configuring send "
+                               "to Torq action: " + message)
+
+
+def test_teams_webhook_url_must_parse(kibana):
+    # sc/teams/index.ts: the secrets validator parses webhookUrl.
+    assert error(create(kibana, ".teams", secrets={"webhookUrl": "outlook"})) == (
+        "error validating connector type secrets: error configuring teams action: unable to "
+        "parse host name from webhookUrl")
+
+
+def test_connector_types_carry_their_licence_and_features(kibana):
+    # minimumLicenseRequired and supportedFeatureIds of each sc/<type>/index.ts (ServiceNow:
+    # sc/servicenow_{itsm,sir,itom}/index.ts); feature ids from actions/common
+    # connector_feature_config.
+    listed = {t["id"]: t for t in kibana.api("GET", "/api/actions/connector_types").json()}
+    expected = {
+        ".servicenow": ("platinum", ["alerting", "cases", "uptime", "siem"]),
+        ".servicenow-sir": ("platinum", ["alerting", "cases", "siem"]),
+        ".servicenow-itom": ("platinum", ["alerting", "siem"]),
+        ".jira": ("gold", ["alerting", "cases", "uptime", "siem"]),
+        ".resilient": ("platinum", ["alerting", "cases", "siem"]),
+        ".tines": ("gold", ["siem"]),
+        ".xsoar": ("platinum", ["siem"]),
+        ".xmatters": ("gold", ["alerting", "siem"]),
+        ".sentinelone": ("enterprise", ["endpointSecurity"]),
+        ".microsoft_defender_endpoint": ("enterprise", ["endpointSecurity"]),
+        ".gen-ai": ("enterprise", ["generativeAIForSecurity", "generativeAIForObservability",
+                                   "generativeAIForSearchPlayground"]),
+    }
+    for type_id, (licence, features) in expected.items():
+        assert (listed[type_id]["minimum_license_required"],
+                listed[type_id]["supported_feature_ids"]) == (licence, features), type_id
+    in_cases = {t["id"] for t in kibana.api("GET", "/api/actions/connector_types",
+                                            params={"feature_id": "cases"}).json()}
+    assert {".servicenow", ".jira", ".resilient", ".swimlane", ".thehive"} <= in_cases
+    assert ".xsoar" not in in_cases
