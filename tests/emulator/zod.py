@@ -20,7 +20,7 @@ import json
 import math
 import re
 
-from .schema import UNDEFINED, AnyOf, Literal
+from .schema import UNDEFINED, AnyOf, Literal, type_name
 
 V3 = "v3"
 V4 = "v4"
@@ -43,21 +43,10 @@ class Issue:
 
 
 def parsed_type(value, dialect):
-    if value is UNDEFINED:
-        return "undefined"
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
+    """zod's name of a received value: config-schema's, in lower case (`array`, `object`)."""
     if isinstance(value, float) and math.isnan(value):
         return "NaN" if dialect == V4 else "nan"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
+    return type_name(value).lower()
 
 
 def is_enum(field):
