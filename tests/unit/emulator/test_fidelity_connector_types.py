@@ -77,6 +77,21 @@ def test_9_4_texts_of_kibanas_gemini_test(kibana):
         "error validating connector type secrets: " + MISSING_V4 + "credentialsJson"
 
 
+@pytest.mark.parametrize("version,secrets_message,channel_message", [
+    # ct/slack_api.ts of 9.3 (zod v3): a nested path joined with dots
+    ("9.3.0", 'Field "token": Required', 'Field "allowedChannels.0.name": Required'),
+    # the same failures in zod v4's toDotPath form
+    ("9.4.0", MISSING_V4 + "token", MISSING_V4 + "allowedChannels[0].name"),
+])
+def test_slack_api_texts(kibana, version, secrets_message, channel_message):
+    kibana.config(kibana_version=version)
+    assert error(create(kibana, ".slack_api")) == \
+        "error validating connector type secrets: " + secrets_message
+    channels = {"allowedChannels": [{"id": "C1"}]}
+    assert error(create(kibana, ".slack_api", channels, {"token": "t"})) == \
+        "error validating connector type config: " + channel_message
+
+
 @pytest.mark.parametrize("version,message", [
     # Joi reports declared keys before unknown ones
     ("9.2.4", "error validating action type config: [projectKey]: expected value of type "
