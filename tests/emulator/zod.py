@@ -175,8 +175,8 @@ def message(issue, dialect):
         keys = info["keys"]
         if dialect == V3:
             return "Unrecognized key(s) in object: %s" % ", ".join("'%s'" % k for k in keys)
-        return "Unrecognized key%s: %s" % ("s" if len(keys) > 1 else "",
-                                          ", ".join(json.dumps(k) for k in keys))
+        plural = "s" if len(keys) > 1 else ""
+        return "Unrecognized key%s: %s" % (plural, ", ".join(json.dumps(k) for k in keys))
     if issue.code == "invalid_union":
         return "Invalid input"
     return info["message"]

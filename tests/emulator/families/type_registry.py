@@ -467,6 +467,17 @@ def swimlane_config_map():
         "name": string(required=True), "fieldType": string(required=True)})
 
 
+SWIMLANE_CONFIG = {
+    "apiUrl": string(required=True), "appId": string(required=True),
+    "connectorType": one_of("all", "alerts", "cases", required=True),
+    # required, strict; each mapping defaults to null
+    "mappings": Field("object", required=True, fields={
+        key: swimlane_config_map() for key in (
+            "ruleNameConfig", "alertIdConfig", "caseIdConfig", "caseNameConfig",
+            "commentsConfig", "severityConfig", "descriptionConfig")}),
+}
+
+
 CONNECTOR_TYPES = {t.id: t for t in [
     ConnectorTypeSpec(".server-log", "Server log", license="basic",
                       features=("alerting", "uptime"), evidence="src server_log.ts"),
@@ -535,16 +546,9 @@ CONNECTOR_TYPES = {t.id: t for t in [
                                "apiKeySecret": string(required=True)},
                       evidence="src kcs/resilient/schemas/v1.ts, sc/resilient/index.ts"),
     ConnectorTypeSpec(".swimlane", "Swimlane",
-                      features=("alerting", "cases", "siem", "workflows"), config={
-        "apiUrl": string(required=True), "appId": string(required=True),
-        "connectorType": one_of("all", "alerts", "cases", required=True),
-        # required, strict; each mapping defaults to null
-        "mappings": Field("object", required=True, fields={
-            key: swimlane_config_map() for key in (
-                "ruleNameConfig", "alertIdConfig", "caseIdConfig", "caseNameConfig",
-                "commentsConfig", "severityConfig", "descriptionConfig")}),
-    }, secrets={"apiToken": string(required=True)},
-        evidence="src kcs/swimlane/schemas/v1.ts, sc/swimlane/index.ts"),
+                      features=("alerting", "cases", "siem", "workflows"),
+                      config=SWIMLANE_CONFIG, secrets={"apiToken": string(required=True)},
+                      evidence="src kcs/swimlane/schemas/v1.ts, sc/swimlane/index.ts"),
     ConnectorTypeSpec(".opsgenie", "Opsgenie", license="platinum",
                       features=("alerting", "uptime", "siem") + NEWER_FEATURES,
                       config={"apiUrl": string(required=True)},

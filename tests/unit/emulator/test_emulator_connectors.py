@@ -233,6 +233,7 @@ from tests.emulator.schema import UNDEFINED, AnyOf  # noqa: E402
 def version_tuple(number):
     return tuple(int(p) for p in number.split("."))
 
+
 SAMPLE = {"string": "https://svc.example.com/x", "number": 1, "boolean": True, "object": {},
           "array": []}
 
