@@ -35,7 +35,7 @@ class Issue:
     def fatal(self, dialect):
         """Whether the issue aborts a union option: v4 aborts on every issue but a refinement's;
         v3 only marks an object with unknown keys (or a refinement) dirty, not invalid."""
-        if self.code == "custom":
+        if self.code in ("custom", "too_small", "too_big"):
             return False
         if self.code == "unrecognized_keys":
             return dialect == V4
@@ -114,6 +114,8 @@ def parse(field, value, path, issues, dialect):
         issues.append(Issue(path, "invalid_type", expected=expected,
                             received=parsed_type(value, dialect)))
         return UNDEFINED
+    if field.validate is not None:
+        check_limits(field, value, path, issues)
     if field.kind == "object" and field.fields is not None:
         value = parse_object(field.fields, value, path, issues, dialect, strict=field.strict)
     elif field.kind == "object" and getattr(field, "values", None) is not None:
@@ -121,6 +123,24 @@ def parse(field, value, path, issues, dialect):
     elif field.kind == "array" and field.items is not None:
         value = [parse(field.items, v, path + [i], issues, dialect) for i, v in enumerate(value)]
     return value
+
+
+def check_limits(field, value, path, issues):
+    """.min()/.max() checks (schema.py min_length, array_size, between): too_small/too_big on
+    the length of a string or array, or on a number; another validator is a refinement."""
+    limits = getattr(field.validate, "limits", None)
+    if limits is None:
+        problem = field.validate(value)
+        if problem:
+            issues.append(Issue(path, "custom", message=problem))
+        return
+    low, high = limits
+    size = value if field.kind in ("number", "integer") else len(value)
+    origin = "number" if field.kind in ("number", "integer") else field.kind
+    if low is not None and size < low:
+        issues.append(Issue(path, "too_small", origin=origin, limit=low))
+    elif high is not None and size > high:
+        issues.append(Issue(path, "too_big", origin=origin, limit=high))
 
 
 def parse_object(fields, value, path, issues, dialect, strict=True):
@@ -179,7 +199,27 @@ def message(issue, dialect):
         return "Unrecognized key%s: %s" % (plural, ", ".join(json.dumps(k) for k in keys))
     if issue.code == "invalid_union":
         return "Invalid input"
+    if issue.code in ("too_small", "too_big"):
+        return size_message(issue.code == "too_small", info["origin"], info["limit"], dialect)
     return info["message"]
+
+
+def size_message(small, origin, limit, dialect):
+    """zod's too_small/too_big texts (v3 locale en, v4 locale en)."""
+    if dialect == V3:
+        word = {"string": "String must contain", "array": "Array must contain",
+                "number": "Number must be"}[origin]
+        if origin == "number":
+            return "%s %s %s" % (word, "greater than or equal to" if small else
+                                 "less than or equal to", limit)
+        unit = "character(s)" if origin == "string" else "element(s)"
+        return "%s %s %s %s" % (word, "at least" if small else "at most", limit, unit)
+    head = "Too small" if small else "Too big"
+    sign = ">=" if small else "<="
+    if origin == "number":
+        return "%s: expected number to be %s%s" % (head, sign, limit)
+    unit = "characters" if origin == "string" else "items"
+    return "%s: expected %s to have %s%s %s" % (head, origin, sign, limit, unit)
 
 
 def dot_path(path):

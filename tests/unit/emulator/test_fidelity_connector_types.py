@@ -93,6 +93,19 @@ def test_slack_api_texts(kibana, version, secrets_message, channel_message):
 
 
 @pytest.mark.parametrize("version,message", [
+    ("9.3.0", 'Field "allowedChannels": Array must contain at most 500 element(s)'),
+    ("9.4.0", "\u2716 Too big: expected array to have <=500 items\n  \u2192 at allowedChannels"),
+])
+def test_a_size_limit_in_zods_words(kibana, version, message):
+    # `.max(500)` on .slack_api allowedChannels from 9.3 (stack_connectors common/slack_api/
+    # schema.ts, as type_registry.slack_api_config reads it); zod's too_big texts [inferred].
+    kibana.config(kibana_version=version)
+    channels = {"allowedChannels": [{"id": "C%d" % i, "name": "#%d" % i} for i in range(501)]}
+    assert error(create(kibana, ".slack_api", channels, {"token": "t"})) == \
+        "error validating connector type config: " + message
+
+
+@pytest.mark.parametrize("version,message", [
     # Joi reports declared keys before unknown ones
     ("9.2.4", "error validating action type config: [projectKey]: expected value of type "
               "[string] but got [undefined]"),
