@@ -98,6 +98,15 @@ total:
   returned: always
   type: int
   sample: 2
+kibana_version:
+  description:
+    - "The version of the target Kibana, as C(/api/status) reports it, for tasks that depend on
+      it, for example C(when: result.kibana_version is version('9.4', '>=')). Serverless Kibana
+      reports a number too, though it always runs the newest code."
+    - Null when the status answer carries no version number.
+  returned: always
+  type: str
+  sample: 9.4.0
 '''
 
 from ansible_collections.stackops.kibana.plugins.module_utils._module import info_spec
