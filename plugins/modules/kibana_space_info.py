@@ -61,11 +61,7 @@ spaces:
       disabled_features: []
       reserved: true
 kibana_version:
-  description:
-    - "The version of the target Kibana, as C(/api/status) reports it, for tasks that depend on
-      it, for example C(when: result.kibana_version is version('9.4', '>=')). Serverless Kibana
-      reports a number too, though it always runs the newest code."
-    - Null when the status answer carries no version number.
+  description: The version the target Kibana reports in C(/api/status), null when it reports none.
   returned: always
   type: str
   sample: 9.4.0
