@@ -99,3 +99,19 @@ def test_older_releases_word_the_dates_differently(kibana):
     resp = snooze(kibana, rule["id"], {"custom": dict(SCHEDULE["custom"], recurring={"every": "x"})})
     assert resp.json()["message"] == ("[request body.schedule.custom.recurring.every]: string "
                                       "is not a valid every of recurring schedule: x")
+
+
+def test_update_api_key(kibana):
+    # U1 x-pack/platform/test/alerting_api_integration/security_and_spaces/group2/tests/alerting/
+    # update_api_key.ts "should handle update alert api key request appropriately" (superuser):
+    # 204 with an empty body, api_key_owner is the caller, the revision stays 0
+    rule = create(kibana)
+    resp = kibana.api("POST", "%s/%s/_update_api_key" % (RULE, rule["id"]))
+    assert resp.status_code == 204 and resp.content == b""
+    read = kibana.api("GET", "%s/%s" % (RULE, rule["id"])).json()
+    assert read["api_key_owner"] == "elastic" and read["revision"] == 0
+    # U2 same file "shouldn't update alert api key from another space": 404, the full body
+    resp = kibana.api("POST", "%s/%s/_update_api_key" % (RULE, rule["id"]), space="ops")
+    assert resp.status_code == 404
+    assert resp.json() == {"statusCode": 404, "error": "Not Found",
+                           "message": "Saved object [alert/%s] not found" % rule["id"]}
