@@ -10,6 +10,8 @@ tests/emulator/FIDELITY.md."""
 
 import datetime
 
+import pytest
+
 LISTS = "/api/exception_lists"
 ITEMS = "/api/exception_lists/items"
 FAKE = "c1e1b359-7ac1-4e96-bc81-c683c092436f"
@@ -121,17 +123,23 @@ def test_item_read_and_delete_404s(kibana):
             "message": 'exception list item item_id: "%s" does not exist' % FAKE}
 
 
-def test_item_delete_answers_the_deleted_item(kibana):
+@pytest.mark.parametrize("path, key, body, body_without_id, answer", [
     # E23 delete_exception_list_items.ts "should delete a single exception list item by its
     # item_id", "... using an auto generated id"
-    call(kibana, "POST", LISTS, LIST)
-    call(kibana, "POST", ITEMS, ITEM)
-    assert strip(call(kibana, "DELETE", ITEMS, params={"item_id": "some-list-item-id"})) == \
-        ITEM_ANSWER
-    generated = call(kibana, "POST", ITEMS, ITEM_WITHOUT_ID)
-    assert strip(call(kibana, "DELETE", ITEMS, params={"id": generated["id"]})) == \
-        dict(ITEM_ANSWER, item_id=generated["item_id"])
-    call(kibana, "GET", ITEMS, params={"id": generated["id"]}, status=404)
+    (ITEMS, "item_id", ITEM, ITEM_WITHOUT_ID, ITEM_ANSWER),
+    # E27 delete_exception_lists.ts "should delete a single exception list by its list_id",
+    # "... using an auto generated id"
+    (LISTS, "list_id", LIST, LIST_WITHOUT_ID, LIST_ANSWER),
+])
+def test_delete_answers_what_it_deleted(kibana, path, key, body, body_without_id, answer):
+    if path == ITEMS:
+        call(kibana, "POST", LISTS, LIST)
+    call(kibana, "POST", path, body)
+    assert strip(call(kibana, "DELETE", path, params={key: body[key]})) == answer
+    generated = call(kibana, "POST", path, body_without_id)
+    assert strip(call(kibana, "DELETE", path, params={"id": generated["id"]})) == \
+        dict(answer, **{key: generated[key]})
+    call(kibana, "GET", path, params={"id": generated["id"]}, status=404)
 
 
 def test_item_find(kibana):
@@ -169,17 +177,6 @@ def test_list_read_and_delete_404s(kibana):
             "status_code": 404, "message": 'exception list id: "%s" does not exist' % FAKE}
         assert call(kibana, method, LISTS, params={"list_id": FAKE}, status=404) == {
             "status_code": 404, "message": 'exception list list_id: "%s" does not exist' % FAKE}
-
-
-def test_list_delete_answers_the_deleted_list(kibana):
-    # E27 delete_exception_lists.ts "should delete a single exception list by its list_id",
-    # "... using an auto generated id"
-    call(kibana, "POST", LISTS, LIST)
-    assert strip(call(kibana, "DELETE", LISTS, params={"list_id": "some-list-id"})) == \
-        LIST_ANSWER
-    generated = call(kibana, "POST", LISTS, LIST_WITHOUT_ID)
-    assert strip(call(kibana, "DELETE", LISTS, params={"id": generated["id"]})) == \
-        dict(LIST_ANSWER, list_id=generated["list_id"])
 
 
 def test_list_find(kibana):
