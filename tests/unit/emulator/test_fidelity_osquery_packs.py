@@ -98,7 +98,7 @@ def test_find_search_enabled_and_created_by(kibana):
     assert user_names(find(kibana, search='"disk monitoring"')) == ["disk-monitoring"]
     assert [p["name"] for p in find(kibana, enabled="true")["data"]] == ["net"]
     assert "net" not in user_names(find(kibana, enabled="false"))
-    assert user_names(find(kibana, createdBy="elastic,admin")) == ["disk-monitoring", "net",
-                                                                    "users"]
+    everyone = ["disk-monitoring", "net", "users"]
+    assert user_names(find(kibana, createdBy="elastic,admin")) == everyone
     assert find(kibana, createdBy="admin")["data"] == []
     assert user_names(find(kibana, enabled="true", createdBy="elastic")) == ["net"]
