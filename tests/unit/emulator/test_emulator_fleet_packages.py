@@ -225,12 +225,14 @@ def test_revisions_bump_on_add_change_remove(kibana):
 
 def test_update_rebuilds_from_defaults(kibana):
     """A simplified PUT is turned into a whole policy from the package's defaults: inputs it
-    leaves out are back at their defaults (simplifiedPackagePolicytoNewPackagePolicy)."""
+    leaves out are back at their defaults (simplifiedPackagePolicytoNewPackagePolicy). A PUT
+    is simplified only when it has inputs (routes/package_policy/handlers.ts
+    updatePackagePolicyHandler `body.inputs && isSimplified...`): `{}` is enough."""
     pid = agent_policy(kibana)
     item = ok(create(kibana, [pid], inputs={"system-winlog": {"enabled": False}}))["item"]
     assert item["inputs"]["system-winlog"]["enabled"] is False
-    body = {"name": "sys-1", "policy_ids": [pid], "package": {"name": "system",
-                                                              "version": "1.68.0"}}
+    body = {"name": "sys-1", "policy_ids": [pid], "inputs": {},
+            "package": {"name": "system", "version": "1.68.0"}}
     updated = ok(kibana.api("PUT", "%s/%s" % (POLICIES, item["id"]), body,
                             params={"format": "simplified"}))["item"]
     assert updated["inputs"]["system-winlog"]["enabled"] is True
