@@ -4,7 +4,8 @@ internal/fleet/integration_policy/testdata, steps in the order of their acc_test
 f2df95a) replayed as fleet_integration, fleet_agent_policy and fleet_integration_policy tasks:
 every step converges (second run ok, no write).
 
-Mapping: fleet_integration name/version/force keep their names (skip_destroy is Terraform's
+Mapping: fleet_integration name/version/force/prerelease/ignore_constraints/
+ignore_mapping_update_errors/skip_data_stream_rollover keep their names (skip_destroy is Terraform's
 "leave it installed on destroy": our tasks never remove what they do not say absent);
 fleet_agent_policy monitor_logs/monitor_metrics -> monitoring; fleet_integration_policy
 integration_name/integration_version -> package/package_version, agent_policy_id(s) ->
@@ -61,6 +62,12 @@ CASES = [
     ("TestAccResourceIntegrationFromSDK/create+upgrade", [[integration()]] * 2),
     ("TestAccResourceIntegration_kibanaConnection/create+update", [
         [integration()], [integration("1.17.0")]]),
+    ("TestAccResourceIntegrationWithPrerelease/create", [[integration(prerelease=True)]]),
+    ("TestAccResourceIntegrationWithAllParameters/all_params_step1+step2+step1", [
+        [integration(prerelease=True, ignore_constraints=True)],
+        [integration(prerelease=True, ignore_constraints=True, ignore_mapping_update_errors=True,
+                     skip_data_stream_rollover=True)],
+        [integration(prerelease=True, ignore_constraints=True)]]),
     ("TestAccResourceIntegrationSkipDestroy/with_skip_destroy+without_skip_destroy", [
         [integration()], [integration()]]),
     ("TestAccResourceIntegration_SpaceAwareDrift/create", [[
@@ -70,6 +77,8 @@ CASES = [
         task("kibana_space", id="tf-space-a", name="tf-space-a"),
         task("kibana_space", id="tf-space-b", name="tf-space-b"),
         integration(space_id="tf-space-a"), integration(space_id="tf-space-b")]]),
+    # also provider issue #749 (every apply pushed a new agent policy revision): the second run
+    # of each step sends no write, so no revision reaches the agents
     ("TestAccResourceIntegrationWithPolicy/v1_16_0+v1_17_0", [
         [integration(), agent_policy("tf-ip", "A sample agent policy"),
          integration_policy("A sample integration policy", agent_policies=["tf-ip"],

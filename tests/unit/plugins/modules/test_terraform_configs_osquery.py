@@ -33,6 +33,13 @@ def saved(**options):
     return task("osquery_saved_query", id="tf-acc-osquery-sq", **options)
 
 
+def saved_full(**changes):
+    """SQ_FULL with some attributes changed."""
+    options = dict(SQ_FULL)
+    options.update(changes)
+    return saved(**options)
+
+
 SQ_FULL = dict(query="SELECT pid, name FROM processes LIMIT 10;",
                description="Terraform acceptance update", platform=["linux", "darwin"],
                interval=3600, version="1.0.0", snapshot=False, removed=False, ecs_mapping=SQ_ECS)
@@ -87,11 +94,11 @@ CASES = [
               enabled=True, queries={"find_procs": FIND_PROCS})]]),
     ("TestAccResourceOsquerySavedQuery/create+update+update_interval_version+update_snapshot_removed"
      "+update_ecs_mapping+update_clear_optionals", [
-         [saved(**dict(SQ_FULL, query="SELECT pid, name FROM processes LIMIT 5;",
-                       description="Terraform acceptance create"))],
-         [saved(**SQ_FULL)],
-         [saved(**dict(SQ_FULL, interval=7200, version="2.0.0"))],
-         [saved(**dict(SQ_FULL, interval=7200, version="2.0.0", snapshot=True, removed=True))],
+         [saved_full(query="SELECT pid, name FROM processes LIMIT 5;",
+                     description="Terraform acceptance create")],
+         [saved_full()],
+         [saved_full(interval=7200, version="2.0.0")],
+         [saved_full(interval=7200, version="2.0.0", snapshot=True, removed=True)],
          [saved(query=SQ_FULL["query"], description="Terraform acceptance update", interval=3600,
                 ecs_mapping={"host.name": {"field": "hostname"}, "event.kind": {"value": "event"},
                              "event.outcome": {"value": ["success", "failure"]}})],
