@@ -27,7 +27,18 @@ NOTIFY_WHEN = ("onActionGroupChange", "onActiveAlert", "onThrottleInterval")
 RECOVERED = ("recovered", "Recovered")
 DURATION = re.compile(r"^[1-9][0-9]*[smhd]$")
 SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-ARTIFACTS_SINCE = (9, 0)
+# Internal routes answer API clients only with x-elastic-internal-origin from 9.0
+# (server.restrictInternalApis) [unverified wording].
+INTERNAL_ORIGIN_SINCE = (9, 0)
+
+
+def has_artifacts(version):
+    """Rule artifacts (linked dashboards, investigation guide): kibana PR #216292 "New artifacts
+    schema in the rule creation/update/find" (main, released in 9.1; the TF provider gates
+    `artifacts.dashboards` at 9.1.0, PR #4520) and its backport #218920 "[8.19] New artifacts
+    schema ..." (merged 2025-04-23), confirmed on 8.19.7 by kibana issue #242792; no 9.0
+    backport was found, so 9.0.x and 8.18 and older do not know the key."""
+    return version >= (9, 1) or (8, 19) <= version < (9, 0)
 
 
 def duration(value):
@@ -362,9 +373,9 @@ def body_fields(version, create):
         if version >= (9, 3):
             flapping["enabled"] = Field("boolean")
         fields["flapping"] = Field("object", nullable=True, fields=flapping)
-    # artifacts: a 9.x field (the API tests that assert it run on 9.1+; the exact minor is
-    # [unverified], 9.0 assumed); an 8.x body with it is refused as an unknown key.
-    if version >= ARTIFACTS_SINCE:
+    # artifacts: 8.19 and 9.1+ (has_artifacts); an older body with it is refused as an
+    # unknown key.
+    if has_artifacts(version):
         # Limits: common/routes/rule/request/schemas/v1.ts (MAX_ARTIFACTS_DASHBOARDS_LENGTH = 10,
         # MAX_ARTIFACTS_INVESTIGATION_GUIDE_LENGTH = 1000), asserted by group2/update.ts.
         fields["artifacts"] = Field("object", fields={
@@ -427,18 +438,26 @@ def iso(stamp):
     return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
 
 
-def _start_date(value):
+# The wording of the schedule messages changed (kibana-api/alerting-rules.md: "newer Kibana
+# `Invalid schedule start date`, older releases `Invalid snooze start date`"; group4/snooze.ts
+# asserts the newer texts). The release that changed them is [unverified]: the emulator uses the
+# newer texts from 9.2 on.
+SCHEDULE_WORDING_SINCE = (9, 2)
+
+
+def _start_date(value, newer=True):
     if parse_time(value) is None:
-        return f"Invalid snooze start date: {value}"
+        return f"Invalid {'schedule' if newer else 'snooze'} start date: {value}"
     if not ISO_DATE.match(value):
-        return f"Invalid start date format: {value}. Use ISO 8601 YYYY-MM-DDTHH:mm:ss.sssZ"
+        return (f"Invalid {'schedule start' if newer else 'start'} date format: {value}. Use "
+                "ISO 8601 YYYY-MM-DDTHH:mm:ss.sssZ")
     return None
 
 
-def _end_date(value):
+def _end_date(value, newer=True):
     parsed = parse_time(value)
     if parsed is None:
-        return f"Invalid snooze end date: {value}"
+        return f"Invalid {'schedule' if newer else 'snooze'} end date: {value}"
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=datetime.timezone.utc)
     if parsed <= datetime.datetime.now(datetime.timezone.utc):
@@ -456,9 +475,11 @@ def _snooze_duration(value):
             else f"Invalid schedule duration format: {value}")
 
 
-def _every(value):
+def _every(value, newer=True):
     if re.fullmatch(r"[1-9][0-9]*[yMwdhms]", value):
         return None
+    if newer:
+        return f"'every' string of recurring schedule is not valid : {value}"
     return f"string is not a valid every of recurring schedule: {value}"
 
 
@@ -477,21 +498,24 @@ def _integer(name):
     return lambda v: None if float(v).is_integer() else f"{name} must be an integer"
 
 
-SCHEDULE_FIELDS = {
-    "start": Field("string", required=True, validate=_start_date),
-    "duration": Field("string", required=True, validate=_snooze_duration),
-    "timezone": Field("string", validate=_schedule_timezone),
-    "recurring": Field("object", fields={
-        "end": Field("string", validate=_end_date),
-        "every": Field("string", validate=_every),
-        "onWeekDay": Field("array", items=Field("string"), validate=_weekdays),
-        "onMonthDay": Field("array", validate=array_size(1), items=Field(
-            "number", validate=all_of(between(1, 31), _integer("onMonthDay")))),
-        "onMonth": Field("array", validate=array_size(1), items=Field(
-            "number", validate=all_of(between(1, 12), _integer("onMonth")))),
-        "occurrences": Field("number", validate=all_of(between(1), _integer("occurrences"))),
-    }),
-}
+def schedule_fields(newer=True):
+    """The custom schedule's fields, with the message wording of a newer or older release."""
+    return {
+        "start": Field("string", required=True, validate=lambda v: _start_date(v, newer)),
+        "duration": Field("string", required=True, validate=_snooze_duration),
+        "timezone": Field("string", validate=_schedule_timezone),
+        "recurring": Field("object", fields={
+            "end": Field("string", validate=lambda v: _end_date(v, newer)),
+            "every": Field("string", validate=lambda v: _every(v, newer)),
+            "onWeekDay": Field("array", items=Field("string"), validate=_weekdays),
+            "onMonthDay": Field("array", validate=array_size(1), items=Field(
+                "number", validate=all_of(between(1, 31), _integer("onMonthDay")))),
+            "onMonth": Field("array", validate=array_size(1), items=Field(
+                "number", validate=all_of(between(1, 12), _integer("onMonth")))),
+            "occurrences": Field("number", validate=all_of(between(1),
+                                                           _integer("occurrences"))),
+        }),
+    }
 
 
 def _schedule_problem(schedule):
@@ -1213,7 +1237,7 @@ class AlertingRules(Family):
         for key in ("alert_delay", "flapping"):
             if key in body:
                 rule[key] = body[key]
-        if version >= ARTIFACTS_SINCE:
+        if has_artifacts(version):
             rule["artifacts"] = stored_artifacts(body.get("artifacts"))
         if body["enabled"]:
             rule["scheduled_task_id"] = rule_id  # only enabled rules get a task (hazard 10)
@@ -1227,7 +1251,7 @@ class AlertingRules(Family):
         """The UI's rule route: the same rule plus its artifacts (get_rule_route.ts,
         excludeFromPublicApi false). From 9.0 internal routes answer API clients only with the
         x-elastic-internal-origin header (server.restrictInternalApis) [unverified wording]."""
-        if self._version() >= ARTIFACTS_SINCE and \
+        if self._version() >= INTERNAL_ORIGIN_SINCE and \
                 not call.request.headers.get("x-elastic-internal-origin"):
             raise bad_request(f"uri [{call.request.path}] with method [get] exists but is not "
                               f"available with the current configuration")
@@ -1267,7 +1291,7 @@ class AlertingRules(Family):
         for key in ("alert_delay", "flapping"):
             if key in body:  # omitted: kept (flapping: null resets to the global settings)
                 rule[key] = body[key]
-        if self._version() >= ARTIFACTS_SINCE:
+        if has_artifacts(self._version()):
             rule["artifacts"] = stored_artifacts(body.get("artifacts"))  # omitted: cleared
         if self._definition(rule) != before:
             rule["revision"] += 1
@@ -1349,7 +1373,8 @@ class AlertingRules(Family):
         self._snooze_supported()
         body = check_object(body_or_empty(call.body), {
             "schedule": Field("object", required=True, fields={
-                "custom": Field("object", fields=SCHEDULE_FIELDS)})})
+                "custom": Field("object", fields=schedule_fields(
+                    self.emulator.version_tuple() >= SCHEDULE_WORDING_SINCE))})})
         custom = body["schedule"].get("custom")
         if custom is None:
             raise bad_request("A schedule is required")
