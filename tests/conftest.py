@@ -25,6 +25,8 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "both_paths: run the test twice, its `run` fixture taking the module path "
         "then the action path (tests under tests/unit/safety/ always do)")
+    config.addinivalue_line("markers", "kibana_min(version): needs this Kibana version or later "
+                                       "(skipped when STACKOPS_KIBANA_VERSION is older)")
 
 
 def pytest_generate_tests(metafunc):
@@ -51,11 +53,6 @@ KIBANA_VERSION = os.environ.get("STACKOPS_KIBANA_VERSION") or None
 
 def version_tuple(number):
     return tuple(int(p) for p in re.findall(r"\d+", number)[:3])
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "kibana_min(version): needs this Kibana version or later "
-                                       "(skipped when STACKOPS_KIBANA_VERSION is older)")
 
 
 def pytest_runtest_setup(item):

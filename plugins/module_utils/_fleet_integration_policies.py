@@ -244,6 +244,9 @@ class IntegrationPolicyResource(Resource):
     required_for_create = ("name", "package")
     server_owned = ("revision", "updated_at", "updated_by", "enabled", "output_id")
     unordered = ("policy_ids",)
+    # Fleet refuses a second integration policy of the same name (409 "An integration policy
+    # with the name ... already exists"), on create and on rename
+    natural_key_unique = True
 
     current = None
     _info = None

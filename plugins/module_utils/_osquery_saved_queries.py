@@ -15,6 +15,7 @@ __metaclass__ = type
 
 import copy
 
+from ansible_collections.stackops.kibana.plugins.module_utils._arguments import paging
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import (
     drop_none,
     extra_keys,
@@ -298,12 +299,8 @@ def osquery_saved_query_info(client, params):
     if params.get("saved_object_id"):
         found = get_saved_query(client, params["saved_object_id"])
         return {"saved_queries": [found] if found else [], "total": 1 if found else 0}
-    size = params["page_size"] if params.get("page_size") is not None else 100
-    if size < 1:
-        raise ResourceError("page_size must be at least 1, got %d" % size)
-    if params.get("page") is not None and params["page"] < 1:
-        raise ResourceError("page must be at least 1, got %d" % params["page"])
-    items, total = list_saved_queries(client, params.get("page"), size)
+    page, size = paging(params, "page_size")
+    items, total = list_saved_queries(client, page, size)
     found = [view(item) for item in items]
     if params.get("id") is not None:
         found = [item for item in found if item.get("id") == params["id"]]

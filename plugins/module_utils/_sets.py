@@ -287,7 +287,8 @@ class SetRun(object):
             done = sum(1 for r in results if r.get("changed")) + len(deleted)
             raise KibanaError(
                 "%d of %d %s writes failed: %s. %s" % (
-                    len(failures), len(jobs), self.resource_class.title, "; ".join(failures),
+                    len(failures), len(jobs), self.resource_class.title,
+                    "; ".join(failures).rstrip("."),
                     "Nothing else was changed." if not done else
                     "The other objects were converged (%d changed%s, listed in results and "
                     "deleted)." % (done, ", in check mode" if self.check_mode else "")),
