@@ -58,43 +58,39 @@ def assert_refused_alike(kibana, checked, done, words):
 # ------------------------------------------------------------------ renames
 
 
-def test_renaming_an_agent_policy_to_a_taken_name_fails_in_both_modes(kibana, run):
-    agent_policy(kibana, "taken")
-    mine = agent_policy(kibana, "mine")
-    kibana.clear_log()
-    checked, done = both_modes(run, "fleet_agent_policy", id=mine, name="taken",
-                               namespace="default")
-    assert_refused_alike(kibana, checked, done,
-                         "name 'taken' is already used by agent policy ")
+def agent_policies(kibana, names):
+    return [agent_policy(kibana, name) for name in names]
 
 
-def test_an_agent_policy_created_by_id_with_a_taken_name_fails_in_both_modes(kibana, run):
-    agent_policy(kibana, "taken")
-    kibana.clear_log()
-    checked, done = both_modes(run, "fleet_agent_policy", id="new-id", name="taken",
-                               namespace="default")
-    assert_refused_alike(kibana, checked, done,
-                         "name 'taken' is already used by agent policy ")
+def packs(kibana, names):
+    return [pack(kibana, name) for name in names]
 
 
-def test_renaming_a_pack_to_a_taken_name_fails_in_both_modes(kibana, run):
-    pack(kibana, "taken")
-    mine = pack(kibana, "mine")
-    kibana.clear_log()
-    checked, done = both_modes(run, "osquery_pack", id=mine, name="taken")
-    assert_refused_alike(kibana, checked, done, "name 'taken' is already used by osquery pack ")
-
-
-def test_renaming_an_integration_policy_to_a_taken_name_fails_in_both_modes(kibana, run):
+def integration_policies(kibana, names):
     made(kibana, OSQUERY, {})
     policy_id = agent_policy(kibana, "hosts")
-    integration_policy(kibana, "taken", policy_id)
-    mine = integration_policy(kibana, "mine", policy_id)
+    return [integration_policy(kibana, name, policy_id) for name in names]
+
+
+FAMILIES = [
+    ("fleet_agent_policy", agent_policies, {"namespace": "default"}, "agent policy"),
+    ("osquery_pack", packs, {}, "osquery pack"),
+    ("fleet_integration_policy", integration_policies, {"package": "osquery_manager"},
+     "integration policy"),
+]
+
+
+# a rename; and a create by id (Kibana chooses a new pack's id: no pack is created by id)
+@pytest.mark.parametrize("module,seed,options,title,renamed",
+                         [f + (True,) for f in FAMILIES]
+                         + [f + (False,) for f in FAMILIES if f[0] != "osquery_pack"])
+def test_a_taken_name_fails_in_both_modes(kibana, run, module, seed, options, title, renamed):
+    ids = seed(kibana, ["taken", "mine"] if renamed else ["taken"])
     kibana.clear_log()
-    checked, done = both_modes(run, "fleet_integration_policy", id=mine, name="taken",
-                               package="osquery_manager")
-    assert_refused_alike(kibana, checked, done,
-                         "name 'taken' is already used by integration policy ")
+    checked, done = both_modes(run, module, id=ids[-1] if renamed else "new-id", name="taken",
+                               **options)
+    assert_refused_alike(kibana, checked, done, "name 'taken' is already used by %s %s in space "
+                         "'default'" % (title, ids[0]))
 
 
 def test_a_rename_to_a_free_name_still_works_and_an_unchanged_run_reads_once(kibana, run):
