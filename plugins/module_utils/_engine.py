@@ -304,6 +304,19 @@ class Resource(object):
                    self.params.get("space_id") or "default", self.title,
                    " and ".join(sorted(wanted)), " and ".join(sorted(wanted))))
 
+    def unique_claims(self, current):
+        """(what, value) pairs this object holds once it is converged that no other object of
+        the space may hold (Kibana refuses a second with 409): the set form refuses two entries
+        claiming the same before any write. By default the natural key, when it is unique."""
+        if not self.natural_key_unique:
+            return []
+        key = tuple(self.params.get(k) for k in self.natural_key)
+        if any(v is None for v in key):
+            if current is None:
+                return []
+            key = tuple(current.get(k) for k in self.natural_key)
+        return [(" and ".join(self.natural_key), key[0] if len(key) == 1 else key)]
+
     def create_only_changes(self, current, desired):
         view = self.comparable(current)
         return [field for field in self.create_only

@@ -761,6 +761,11 @@ class ExceptionListResource(Resource):
         if self.params.get("items") is not None:
             self.params["purge_items"] = True
 
+    def unique_claims(self, current):
+        # item_ids are unique across every list of a namespace
+        return [("item_id (%s namespace)" % self.namespace_type, item_id)
+                for item_id in self.wanted or {}]
+
     def read_only_reason(self, current):
         return "immutable (managed by Kibana)" if current.get("immutable") else None
 

@@ -15,7 +15,7 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.stackops.kibana.plugins.module_utils._arguments import paging
+from ansible_collections.stackops.kibana.plugins.module_utils._arguments import INT_MAX, paging
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import (
     drop_none,
     extra_keys,
@@ -165,6 +165,8 @@ class OsquerySavedQueryResource(Resource):
     natural_key = ("id",)
     required_for_create = ("id", "query", "interval")
     server_owned = SERVER_OWNED
+    # the lower bounds are Kibana's checks (query_fields_problems); no documented maximum
+    ranges = {"interval": (None, INT_MAX), "timeout": (None, INT_MAX)}
     unordered = ("platform",)
 
     def validate(self):

@@ -147,6 +147,7 @@ class SetRun(object):
         currents = self._identify(resources, listing)
         if state != "deleted":
             self._creatable(resources, currents)
+            self._unclaimed(resources, currents)
         jobs = []
         if state == "deleted":
             for index, resource in enumerate(resources):
@@ -205,6 +206,20 @@ class SetRun(object):
                         % (" and ".join("config[%d].%s" % (index, f) for f in missing),
                            "is" if len(missing) == 1 else "are", resource.title,
                            _identity_text(resource, None)))
+
+    @staticmethod
+    def _unclaimed(resources, currents):
+        """Two entries must not claim what only one object may hold (a unique name, an
+        exception item_id): Kibana would refuse the second after the first was written."""
+        claims = {}
+        for index, resource in enumerate(resources):
+            for claim in resource.unique_claims(currents[index]):
+                first = claims.setdefault(claim, index)
+                if first != index:
+                    raise ResourceError(
+                        "config[%d] and config[%d] both declare %s %r, which only one %s may "
+                        "hold (Kibana refuses the second with 409): nothing was changed"
+                        % (first, index, claim[0], claim[1], resource.title))
 
     def _undeclared(self, listing, currents):
         """The listed objects no entry declares, in scope: (to delete, kept read-only)."""

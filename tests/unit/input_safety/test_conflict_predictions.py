@@ -138,14 +138,14 @@ def test_an_item_id_another_list_uses_fails_in_both_modes(kibana, run, existing)
     if existing:
         assert run("exception_list", **TASKS["exception_list"])["changed"]
     kibana.clear_log()
-    task = dict(TASKS["exception_list"], items=[dict(ITEM, item_id="mine"),
-                                               dict(ITEM, item_id="shared")])
+    items = [dict(ITEM, item_id="mine"), dict(ITEM, item_id="shared")]
+    task = dict(TASKS["exception_list"], items=items)
     checked, done = both_modes(run, "exception_list", **task)
     assert_refused_alike(kibana, checked, done,
                          "items: item_id 'shared' is already used by exception list 'other'")
     lists = kibana.api("GET", "/api/exception_lists/_find", params={"per_page": 100}).json()
-    assert sorted(x["list_id"] for x in lists["data"]) == (["l", "other"] if existing
-                                                            else ["other"])
+    expected = ["l", "other"] if existing else ["other"]
+    assert sorted(x["list_id"] for x in lists["data"]) == expected
 
 
 def test_a_set_of_lists_with_a_taken_item_id_fails_in_both_modes(kibana, run):
@@ -170,3 +170,24 @@ def test_an_unchanged_list_reads_no_item_ids_and_a_new_item_reads_its_own(kibana
                and r["path"] == "/api/exception_lists/items"]
     assert [r["query"].get("item_id") for r in lookups] == ["b"]
     assert not any(r["path"] == "/api/exception_lists/items" for r in unchanged)
+
+
+# ------------------------------------------------------------------ two entries of one set
+
+
+@pytest.mark.parametrize("module,config,words", [
+    ("fleet_agent_policies", [{"id": "one", "name": "p", "namespace": "default"},
+                              {"name": "p", "namespace": "default"}],
+     "config[0] and config[1] both declare name 'p', which only one agent policy may hold"),
+    ("osquery_packs", [{"name": "k", "queries": {"q": {"query": "select 1;"}}},
+                       {"name": "k", "queries": {"q": {"query": "select 2;"}}}],
+     "config[0] and config[1] declare the same osquery pack (k)"),
+    ("exception_lists", [dict(TASKS["exception_list"], items=[dict(ITEM, item_id="i")]),
+                         dict(TASKS["exception_list"], list_id="m", items=[dict(ITEM, item_id="i")])],
+     "config[0] and config[1] both declare item_id (single namespace) 'i', which only one "
+     "exception list may hold"),
+])
+def test_two_entries_claiming_one_name_or_item_id_fail_before_any_write(kibana, run, module,
+                                                                        config, words):
+    checked, done = both_modes(run, module, config=config)
+    assert_refused_alike(kibana, checked, done, words)

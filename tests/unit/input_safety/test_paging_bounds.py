@@ -31,8 +31,8 @@ CASES = [
 
 
 @pytest.mark.parametrize("module,options,words", CASES)
-def test_paging_beyond_kibanas_bounds_is_refused_before_any_request(kibana, run, module, options,
-                                                                     words):
+def test_paging_beyond_kibanas_bounds_is_refused_before_any_request(
+        kibana, run, module, options, words):
     result = run(module, **options)
     assert result.failed and words in result["msg"], result.get("msg")
     assert "unexpected" not in result["msg"]
