@@ -656,12 +656,10 @@ class ItemSync(object):
                                keys=ITEM_KEYS)
 
     def _delete(self, have):
-        try:
-            self.client.delete(ITEMS_PATH, params=self._identity(id=have["id"]), expect=dict,
-                               keys=("id",))  # the deleted item
-        except KibanaApiError as err:
-            if err.status != 404:  # already gone is what was asked
-                raise
+        # Kibana's 404: already gone, which is what was asked (a 404 that is not Kibana's JSON,
+        # from a proxy or a wrong base path, is a failure: nothing is known to be deleted)
+        self.client.delete(ITEMS_PATH, params=self._identity(id=have["id"]), absent_ok=True,
+                           expect=dict, keys=("id",))  # the deleted item
         return True
 
 

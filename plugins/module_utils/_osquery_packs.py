@@ -26,7 +26,6 @@ from ansible_collections.stackops.kibana.plugins.module_utils._compare import (
 )
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource, Step, only_named
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
-    KibanaApiError,
     KibanaError,
     ResourceError,
 )
@@ -905,12 +904,9 @@ class OsqueryPackResource(Resource):
                         expect=dict, keys=("data",))
 
     def delete(self, current):
-        try:
-            self.client.delete(join(PACKS_PATH, ("id", current["id"])), expect=dict,
-                               allowed_keys=())  # 200 {}
-        except KibanaApiError as err:
-            if err.status != 404:  # deleted meanwhile
-                raise
+        # 200 {}; Kibana's 404: deleted meanwhile (any other 404 is a failure)
+        self.client.delete(join(PACKS_PATH, ("id", current["id"])), absent_ok=True,
+                           expect=dict, allowed_keys=())
 
     def predict(self, current, desired):
         if current is not None:

@@ -22,10 +22,7 @@ from ansible_collections.stackops.kibana.plugins.module_utils._compare import (
     overlay,
 )
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource
-from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
-    KibanaApiError,
-    ResourceError,
-)
+from ansible_collections.stackops.kibana.plugins.module_utils._errors import ResourceError
 from ansible_collections.stackops.kibana.plugins.module_utils._paths import join
 from ansible_collections.stackops.kibana.plugins.module_utils._osquery_packs import (
     PLATFORMS,
@@ -266,13 +263,10 @@ class OsquerySavedQueryResource(Resource):
                         self.body(merged), expect=dict, keys=("data",))
 
     def delete(self, current):
-        try:
-            self.client.delete(join(SAVED_QUERIES_PATH,
-                                    ("saved_object_id", current["saved_object_id"])),
-                               expect=dict, allowed_keys=())  # 200 {}
-        except KibanaApiError as err:
-            if err.status != 404:  # deleted meanwhile
-                raise
+        # 200 {}; Kibana's 404: deleted meanwhile (any other 404 is a failure)
+        self.client.delete(join(SAVED_QUERIES_PATH,
+                                ("saved_object_id", current["saved_object_id"])),
+                           absent_ok=True, expect=dict, allowed_keys=())
 
     def predict(self, current, desired):
         if current is None:

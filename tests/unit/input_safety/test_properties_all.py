@@ -23,7 +23,8 @@ from tests.unit.input_safety.test_properties import (
 MORE_TASKS = {
     "kibana_space": dict(id="s1", name="S one"),
     "fleet_integration": dict(name="osquery_manager"),
-    "fleet_integration_policy": dict(name="ip", package="osquery_manager"),
+    "fleet_integration_policy": dict(name="ip", package="osquery_manager",
+                                     package_version="1.18.0"),
     "osquery_saved_query": dict(id="sq", query="select 1;", interval=60),
 }
 SINGLE_TASKS = dict(TASKS, **MORE_TASKS)
