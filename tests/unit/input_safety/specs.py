@@ -22,7 +22,6 @@ SPECS = _specs()
 MODULE_SPECS = dict((name, spec.argument_spec) for name, spec in SPECS.items())
 
 
-
 def is_set(spec):
     return "merged" in (spec.argument_spec.get("state") or {}).get("choices", ())
 

@@ -179,6 +179,10 @@ def test_an_unchanged_list_reads_no_item_ids_and_a_new_item_reads_its_own(kibana
     ("fleet_agent_policies", [{"id": "one", "name": "p", "namespace": "default"},
                               {"name": "p", "namespace": "default"}],
      "config[0] and config[1] both declare name 'p', which only one agent policy may hold"),
+    ("kibana_connectors", [{"id": "c1", "name": "c", "connector_type_id": ".server-log"},
+                           {"name": "c", "connector_type_id": ".server-log"}],
+     "config[1] is found by its name 'c', which config[0] gives the connector it declares by "
+     "id: the next run would find two"),
     ("osquery_packs", [{"name": "k", "queries": {"q": {"query": "select 1;"}}},
                        {"name": "k", "queries": {"q": {"query": "select 2;"}}}],
      "config[0] and config[1] declare the same osquery pack (k)"),

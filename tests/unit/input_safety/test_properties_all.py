@@ -65,8 +65,8 @@ def single_arguments(draw, module):
 @st.composite
 def set_arguments(draw, module):
     single = single_module(module)
-    entries = draw(st.lists(st.just(None), min_size=0, max_size=2))
-    config = [hostile_options(draw, single, dict(SINGLE_TASKS[single])) for _ in entries]
+    size = draw(st.integers(min_value=0, max_value=2))
+    config = [hostile_options(draw, single, dict(SINGLE_TASKS[single])) for index in range(size)]
     task = {"config": draw(st.sampled_from([config, config, "x", [1], [None], {}]))}
     task["state"] = draw(st.sampled_from(SET_STATES))
     return in_a_space(draw, module, task)
