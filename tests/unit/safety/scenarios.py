@@ -23,8 +23,8 @@ class Module(object):
         self.changes = changes  # None: the module has no update to make
         self.identity = identity  # the options that find the object for state=absent
         self._count = count
-        self.scenarios = ("create", "delete") if changes is None else ("create", "update",
-                                                                         "delete")
+        self.scenarios = ("create", "delete") if changes is None else (
+            "create", "update", "delete")
 
     def task(self, conn, scenario="create", **extra):
         """The task of a scenario: create, update (the present task with changes) or delete."""

@@ -67,8 +67,8 @@ def test_a_delete_answered_off_contract_is_not_reported_changed(kibana, conn, mo
 
 
 @pytest.mark.parametrize("module", sorted(MODULES))
-def test_a_delete_answered_with_a_404_that_is_not_kibanas_is_not_reported_done(kibana, conn,
-                                                                                module):
+def test_a_delete_answered_with_a_404_that_is_not_kibanas_is_not_reported_done(
+        kibana, conn, module):
     """A proxy's HTML 404 on the delete itself: Kibana never got it, so "already gone" would
     report a delete that did not happen; it is a failure naming the request."""
     spec = MODULES[module]
