@@ -11,6 +11,9 @@ from tests.unit.safety.test_fault_matrix import KINDS, TIMEOUT
 
 # a GET whose connection was reset or whose answer came late is sent again
 RETRIED = ("reset", "late")
+# a truncated body is retried when the connection shows it broke off (a short read), and is a
+# failure when it arrived whole but is not JSON: either way, never a wrong answer
+MAYBE_RETRIED = ("truncated_json",)
 # what each _info module reads when asked for everything (a name where it needs one)
 TASKS = {"fleet_integration_info": {"installed_only": False}}
 
@@ -28,7 +31,7 @@ def test_an_info_read_answered_off_contract_fails_clearly(kibana, conn, executio
         kibana.fault(method="GET", path=".", skip=index, **KINDS[kind])
         result = run_module(module, dict(task), execution=execution)
         kibana.control("DELETE", "/faults")
-        if kind in RETRIED:
+        if kind in RETRIED or (kind in MAYBE_RETRIED and not result.failed):
             assert not result.failed, result["msg"]
             assert dict(result, invocation=None) == dict(clean, invocation=None)
             continue
