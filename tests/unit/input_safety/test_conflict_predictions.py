@@ -68,8 +68,9 @@ def packs(kibana, names):
 
 def integration_policies(kibana, names):
     made(kibana, OSQUERY, {})
-    policy_id = agent_policy(kibana, "hosts")
-    return [integration_policy(kibana, name, policy_id) for name in names]
+    # Osquery Manager is not `multiple`: one integration policy per agent policy
+    return [integration_policy(kibana, name, agent_policy(kibana, "hosts-" + name))
+            for name in names]
 
 
 FAMILIES = [
