@@ -3,6 +3,8 @@ their reads, is a clear failure naming the request (never a traceback, never an 
 error", never an empty answer taken as "nothing there"); a reset or late answer of a read is
 retried (finding 10) and answers as the clean run did. On both paths."""
 
+import re
+
 import pytest
 
 from tests.harness import run_module
@@ -27,8 +29,12 @@ def test_an_info_read_answered_off_contract_fails_clearly(kibana, conn, executio
     reads = [r for r in kibana.requests() if r["method"] == "GET"]
     assert reads and not kibana.writes()
     for index in range(len(reads)):
+        if reads[index]["path"] == "/api/status":
+            continue  # the version read (_version.py): an unknown version is not an answer
         kibana.clear_log()
-        kibana.fault(method="GET", path=".", skip=index, **KINDS[kind])
+        kibana.fault(method="GET", path="^%s$" % re.escape(reads[index]["path"]),
+                     skip=[r["path"] for r in reads[:index]].count(reads[index]["path"]),
+                     **KINDS[kind])
         result = run_module(module, dict(task), execution=execution)
         kibana.control("DELETE", "/faults")
         if kind in RETRIED or (kind in MAYBE_RETRIED and not result.failed):
