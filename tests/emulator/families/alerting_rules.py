@@ -15,7 +15,7 @@ import re
 import zoneinfo
 
 from ..app import Family, new_id, now_iso
-from ..errors import (KibanaError, bad_request, not_found, saved_object_conflict,
+from ..errors import (KibanaError, bad_request, forbidden, not_found, saved_object_conflict,
                       saved_object_not_found)
 from ..schema import (ESO_ID_MESSAGE, UNDEFINED, UUID, AnyOf, Field, Literal, Never, all_of,
                       array_size, between, body_or_empty, check_object, check_root,
@@ -957,6 +957,11 @@ SORT_KEYS = {
 # --------------------------------------------------------------------------- the family
 
 
+def unauthorized(consumer, operation, type_id):
+    # alerting_authorization.ts getUnauthorizedMessage
+    return f'Unauthorized by "{consumer}" to {operation} "{type_id}" rule'
+
+
 def caller(call):
     """(username, authenticated with an API key?)."""
     return call.user, call.auth_scheme == "apikey"
@@ -1031,6 +1036,20 @@ class AlertingRules(Family):
             out["active_snoozes"] = active
             out["is_snoozed_until"] = iso(until) if until else None
         return out
+
+    @staticmethod
+    def _authorize(call, rule, operation):
+        """The rules client's check (alerting_authorization.ts ensureAuthorized): a user without
+        privileges in the space gets `Unauthorized by "<consumer>" to <operation> "<type>" rule`
+        once the rule was found (a rule of another space is 404 for everyone:
+        security_and_spaces group1 delete.ts). Operation names: authorization/types.ts."""
+        if not call.privileged:
+            raise forbidden(unauthorized(rule["consumer"], operation, rule["rule_type_id"]))
+
+    def _authorized_entry(self, call, operation):
+        entry = self._entry(call)
+        self._authorize(call, entry["rule"], operation)
+        return entry
 
     @staticmethod
     def _rule_type(type_id):
@@ -1171,6 +1190,10 @@ class AlertingRules(Family):
     # ------------------------------------------------------------------ routes
 
     def list_types(self, call):
+        # listRuleTypes keeps the types the user may get and create in the space
+        # (getAuthorizedRuleTypes): none without privileges there [src alerting_authorization.ts].
+        if not call.privileged:
+            return []
         return [t.describe() for t in RULE_TYPES.values()]
 
     def create(self, call):
@@ -1178,9 +1201,11 @@ class AlertingRules(Family):
         body = check_object(body_or_empty(call.body), body_fields(version, True))
         rule_id = call.args.get("rule_id")
         rule_type = self._rule_type(body["rule_type_id"])
-        if body["consumer"] not in rule_type.consumers:
-            raise KibanaError(403, f'Unauthorized by "{body["consumer"]}" to create '
-                                   f'"{rule_type.id}" rule')
+        # Route validation and the type lookup answer first, then authorization, then the
+        # params (security_and_spaces group1 create.ts: an unregistered type is 400 and invalid
+        # params 403 for a user without privileges).
+        if body["consumer"] not in rule_type.consumers or not call.privileged:
+            raise forbidden(unauthorized(body["consumer"], "create", rule_type.id))
         check_flapping(body.get("flapping"), "creating")
         params = rule_type.params(body["params"])
         # A disabled rule gets no API key (Kibana grants one when it is enabled).
@@ -1221,7 +1246,7 @@ class AlertingRules(Family):
         return self._render(rule)
 
     def get(self, call):
-        return self._render(self._entry(call)["rule"])
+        return self._render(self._authorized_entry(call, "get")["rule"])
 
     def get_internal(self, call):
         """The UI's rule route: the same rule plus its artifacts (get_rule_route.ts,
@@ -1231,7 +1256,7 @@ class AlertingRules(Family):
                 not call.request.headers.get("x-elastic-internal-origin"):
             raise bad_request(f"uri [{call.request.path}] with method [get] exists but is not "
                               f"available with the current configuration")
-        rule = self._entry(call)["rule"]
+        rule = self._authorized_entry(call, "get")["rule"]
         out = self._render(rule)
         # The internal answer also carries monitoring and the snooze fields (group1/get.ts,
         # internal case); a rule never snoozed has an empty list and is_snoozed_until null.
@@ -1245,7 +1270,9 @@ class AlertingRules(Family):
     def update(self, call):
         version = self._version()
         body = check_object(body_or_empty(call.body), body_fields(version, False))
-        entry = self._entry(call)
+        # update reads the rule as the user first: without privileges in the space the answer
+        # names `get` (security_and_spaces group2 update.ts).
+        entry = self._authorized_entry(call, "get")
         rule = entry["rule"]
         rule_type = self._rule_type(rule["rule_type_id"])
         check_flapping(body.get("flapping"), "updating")
@@ -1275,12 +1302,12 @@ class AlertingRules(Family):
         return self._render(rule)
 
     def delete(self, call):
-        self._entry(call)
+        self._authorized_entry(call, "delete")
         del self.rules[call.args["rule_id"]]
         return 204, None
 
     def enable(self, call):
-        rule = self._entry(call)["rule"]
+        rule = self._authorized_entry(call, "enable")["rule"]
         if not rule["enabled"]:  # enabling an enabled rule is a no-op
             now = datetime.datetime.now(datetime.timezone.utc)
             if rule["api_key_owner"] is None:  # Kibana keeps an existing key
@@ -1297,26 +1324,26 @@ class AlertingRules(Family):
     def disable(self, call):
         # Body optional, may be null: {"untrack": bool} (strict). There are no alerts to untrack.
         check_object(call.body if call.body is not None else {}, DISABLE_FIELDS)
-        rule = self._entry(call)["rule"]
+        rule = self._authorized_entry(call, "disable")["rule"]
         if rule["enabled"]:
             rule.update({"enabled": False, "next_run": None})
             self._touch(rule, call)
         return 204, None
 
     def mute_all(self, call):
-        rule = self._entry(call)["rule"]
+        rule = self._authorized_entry(call, "muteAll")["rule"]
         rule.update({"mute_all": True, "muted_alert_ids": []})
         self._touch(rule, call)
         return 204, None
 
     def unmute_all(self, call):
-        rule = self._entry(call)["rule"]
+        rule = self._authorized_entry(call, "unmuteAll")["rule"]
         rule.update({"mute_all": False, "muted_alert_ids": []})
         self._touch(rule, call)
         return 204, None
 
     def update_api_key(self, call):
-        rule = self._entry(call)["rule"]
+        rule = self._authorized_entry(call, "updateApiKey")["rule"]
         rule.update(self._api_key(call, "updating API key for"))
         self._touch(rule, call)
         return 204, None
@@ -1324,7 +1351,7 @@ class AlertingRules(Family):
     def mute_alert(self, call):
         # Kibana 9.x can also check that the alert exists (validate_alerts_existence); the
         # emulator has no alerts index, so any alert id is accepted [unverified default].
-        rule = self._entry(call)["rule"]
+        rule = self._authorized_entry(call, "muteAlert")["rule"]
         alert_id = call.args["alert_id"]
         if not rule["mute_all"] and alert_id not in rule["muted_alert_ids"]:
             rule["muted_alert_ids"].append(alert_id)
@@ -1332,7 +1359,7 @@ class AlertingRules(Family):
         return 204, None
 
     def unmute_alert(self, call):
-        rule = self._entry(call)["rule"]
+        rule = self._authorized_entry(call, "unmuteAlert")["rule"]
         alert_id = call.args["alert_id"]
         if not rule["mute_all"] and alert_id in rule["muted_alert_ids"]:
             rule["muted_alert_ids"].remove(alert_id)
@@ -1356,7 +1383,7 @@ class AlertingRules(Family):
         problem = _schedule_problem(custom)
         if problem:
             raise bad_request(f"[request body.schedule.custom]: {problem}")
-        rule = self._entry(call)["rule"]
+        rule = self._authorized_entry(call, "snooze")["rule"]
         schedules = rule.get("snooze_schedule", [])
         if len(schedules) >= 5:
             raise bad_request("Rule cannot have more than 5 snooze schedules")
@@ -1369,7 +1396,7 @@ class AlertingRules(Family):
 
     def unsnooze(self, call):
         self._snooze_supported()
-        rule = self._entry(call)["rule"]
+        rule = self._authorized_entry(call, "unsnooze")["rule"]
         schedule_id = call.args["schedule_id"]
         schedules = rule.get("snooze_schedule", [])
         # The notes: unknown schedule -> 404 (unsnooze route: Boom.notFound); a rule without any
@@ -1440,6 +1467,10 @@ class AlertingRules(Family):
                               "- [request query.sort_order.0]: expected value to equal [asc]\n"
                               "- [request query.sort_order.1]: expected value to equal [desc]")
 
+        if not call.privileged:
+            # getFindAuthorizationFilter: no rule type the user may find in the space
+            # (security_and_spaces group1 find.ts; newer sources end the text with a period).
+            raise forbidden("Unauthorized to find rules for any rule types")
         self._refuse_excluded_attributes(query, call.query_list("search_fields"))
         rules = [e["rule"] for e in self.rules.values() if e["space"] == call.space]
         consumers = call.query_list("filter_consumers")
