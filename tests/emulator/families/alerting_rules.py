@@ -20,6 +20,7 @@ from ..errors import (KibanaError, bad_request, forbidden, not_found, saved_obje
 from ..schema import (ESO_ID_MESSAGE, UNDEFINED, UUID, AnyOf, Field, Literal, Never, all_of,
                       array_size, between, body_or_empty, check_object, check_root,
                       one_of, text)
+from . import rule_params
 from .type_registry import EXTRA_RULE_TYPES
 
 SO_TYPE = "alert"
@@ -177,23 +178,25 @@ def es_query_params(params):
     return out
 
 
+# response-ops rule_params/custom_threshold/v1.ts [src]: comparators and metric aggregations
+# are oneOfLiterals (`must be one of ...`), `count` only in the second metric shape.
+CUSTOM_THRESHOLD_AGGREGATORS = ("avg", "sum", "min", "max", "cardinality", "rate", "p95", "p99",
+                                "last_value")
 CUSTOM_THRESHOLD_FIELDS = {
-    "criteria": Field("array", required=True, items=Field("object", fields={
-        "comparator": one_of(">", ">=", "<", "<=", "between", "outside", "notBetween",
-                             required=True),
+    "criteria": Field("array", required=True, items=rule_params.Obj({
         "threshold": Field("array", required=True, items=Field("number")),
+        "comparator": rule_params.one_of_literals(rule_params.METRIC_COMPARATORS),
         "timeUnit": Field("string", required=True),
         "timeSize": Field("number", required=True),
         "aggType": Literal("custom"),
         "metric": Never(),
         "metrics": Field("array", required=True, items=AnyOf(
-            Field("object", fields={
+            rule_params.Obj({
                 "name": Field("string", required=True),
-                "aggType": one_of("avg", "sum", "max", "min", "cardinality", "last_value",
-                                  "p95", "p99", required=True),
+                "aggType": rule_params.one_of_literals(CUSTOM_THRESHOLD_AGGREGATORS),
                 "field": Field("string", required=True),
                 "filter": Never()}),
-            Field("object", fields={
+            rule_params.Obj({
                 "name": Field("string", required=True),
                 "aggType": Literal("count", required=True),
                 "filter": Field("string"),
@@ -204,11 +207,13 @@ CUSTOM_THRESHOLD_FIELDS = {
     "groupBy": AnyOf(Field("string"), Field("array", items=Field("string"))),
     "alertOnNoData": Field("boolean"),
     "alertOnGroupDisappear": Field("boolean"),
-    "searchConfiguration": Field("object", required=True, fields={
-        "index": AnyOf(Field("string"), Field("object"), required=True),
-        "query": Field("object", required=True, fields={
+    "searchConfiguration": rule_params.Obj({
+        "index": AnyOf(Field("string"), Field("object", strict=False), required=True),
+        "query": rule_params.Obj({
             "language": Field("string", required=True), "query": Field("string", required=True)}),
-        "filter": Field("array"),
+        "filter": Field("array", items=rule_params.Obj({
+            "query": Field("object", strict=False),
+            "meta": Field("object", required=True, strict=False)})),
     }),
 }
 

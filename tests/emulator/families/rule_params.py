@@ -128,8 +128,8 @@ NON_COUNT_CRITERION = Obj(dict(_base_criterion(), metric=string(),
 CUSTOM_CRITERION = Obj(dict(
     _base_criterion(), aggType=Literal("custom", required=True), metric=Never(),
     customMetrics=array_of(AnyOf(
-        Obj({"name": string(), "aggType": one_of_literals(("avg", "sum", "max", "min",
-                                                            "cardinality")),
+        Obj({"name": string(),
+             "aggType": one_of_literals(("avg", "sum", "max", "min", "cardinality")),
              "field": string(), "filter": Never()}),
         Obj({"name": string(), "aggType": Literal("count", required=True),
              "filter": string(required=False), "field": Never()}))),

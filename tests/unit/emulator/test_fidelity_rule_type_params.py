@@ -248,3 +248,32 @@ def test_update_validates_params_with_the_type(kibana, type_id, params, bad, mes
     resp = kibana.api("PUT", f"{RULE}/{rule['id']}", {
         "name": "r", "tags": [], "schedule": {"interval": "1m"}, "params": bad, "actions": []})
     assert error(resp, 400) == message
+
+
+# T11 P/custom_threshold/v1.ts: comparators and metric aggregations are oneOfLiterals (`rate`
+# among them, `count` only without a field), searchConfiguration required (an absent object is
+# reported by its first key), its filters strict {query?, meta}; unknown root keys kept.
+def test_custom_threshold(kibana):
+    criterion = dict(CRITERION, metrics=[{"name": "A", "aggType": "rate", "field": "x"}])
+    search = {"index": "logs-*", "query": {"query": "", "language": "kuery"},
+              "filter": [{"meta": {"alias": None}}]}
+    params = {"criteria": [criterion], "searchConfiguration": search, "other": 1}
+    assert stored(kibana, "observability.rules.custom_threshold", params) == params
+    assert refused(kibana, "observability.rules.custom_threshold", {"criteria": [criterion]}) \
+        == "params invalid: [searchConfiguration.index]: expected at least one defined value " \
+           "but got [undefined]"
+    assert refused(kibana, "observability.rules.custom_threshold",
+                   dict(params, criteria=[dict(criterion, comparator="gt")])) == \
+        "params invalid: [criteria.0.comparator]: must be one of > | >= | < | <= | between | " \
+        "notBetween | outside"
+    counted = dict(criterion, metrics=[{"name": "A", "aggType": "count", "field": "x"}])
+    assert refused(kibana, "observability.rules.custom_threshold",
+                   dict(params, criteria=[counted])) == (
+        "params invalid: [criteria.0.metrics.0]: types that failed validation:\n"
+        "- [criteria.0.metrics.0.0.aggType]: must be one of avg | sum | min | max | "
+        "cardinality | rate | p95 | p99 | last_value\n"
+        "- [criteria.0.metrics.0.1.field]: a value wasn't expected to be present")
+    assert refused(kibana, "observability.rules.custom_threshold",
+                   dict(params, searchConfiguration=dict(search, filter=[{"query": {}}]))) == \
+        "params invalid: [searchConfiguration.filter.0.meta]: expected value of type [object] " \
+        "but got [undefined]"
