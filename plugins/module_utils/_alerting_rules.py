@@ -12,8 +12,10 @@ import re
 from ansible_collections.stackops.kibana.plugins.module_utils._arguments import INT_MAX
 from ansible_collections.stackops.kibana.plugins.module_utils._client import Empty, kql_string
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import (
+    defaults_as_removed,
     differences,
     drop_none,
+    merge_removing_none,
     overlay,
 )
 from ansible_collections.stackops.kibana.plugins.module_utils._connectors import list_connectors
@@ -205,20 +207,6 @@ def rule_info(client, params):
 # ------------------------------------------------------------------ shapes
 
 
-def merge_params(current, desired):
-    """current ⊕ desired for a rule's or an action's params: nested dicts merge, a None value
-    removes the key (so a user can drop a param), everything else replaces."""
-    merged = copy.deepcopy(current) if isinstance(current, dict) else {}
-    for key, value in (desired or {}).items():
-        if value is None:
-            merged.pop(key, None)
-        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = merge_params(merged[key], value)
-        else:
-            merged[key] = copy.deepcopy(value)
-    return merged
-
-
 def request_action(action):
     """An action as a request accepts it: without the response-only connector_type_id, and
     with the `filters` list an alerts filter query requires."""
@@ -236,7 +224,7 @@ def merge_action(current, desired):
     merged = request_action(current)
     for key, value in desired.items():
         if key == "params":
-            merged["params"] = merge_params(merged.get("params") or {}, value)
+            merged["params"] = merge_removing_none(merged.get("params") or {}, value)
         elif key == "alerts_filter":
             alerts_filter = copy.deepcopy(merged.get("alerts_filter") or {})
             if value.get("query") is not None and "dsl" not in value["query"]:
@@ -505,7 +493,9 @@ class RuleResource(Resource):
     def comparable(self, current):
         view = dict(current)
         view["tags"] = current.get("tags") or []
-        view["params"] = current.get("params") or {}
+        view["params"] = defaults_as_removed(
+            current.get("params"), self.params.get("params"),
+            TYPE_PARAM_DEFAULTS.get(current.get("rule_type_id"), {}))
         view["actions"] = current.get("actions") or []
         # a response without `enabled` means enabled (hazard 8)
         view["enabled"] = current.get("enabled", True)
@@ -626,7 +616,7 @@ class RuleResource(Resource):
             "name": desired.get("name", current.get("name")),
             "schedule": desired.get("schedule") or current.get("schedule"),
             "tags": desired["tags"] if "tags" in desired else current.get("tags") or [],
-            "params": merge_params(current.get("params") or {}, desired.get("params")),
+            "params": merge_removing_none(current.get("params") or {}, desired.get("params")),
             "actions": self._merged_actions(current, desired),
         }
         per_action = any("frequency" in a for a in body["actions"])

@@ -78,6 +78,31 @@ def overlay(current, desired):
     return merged
 
 
+def merge_removing_none(current, desired):
+    """current ⊕ desired where a None in desired removes the key (so a user can drop a key):
+    nested dicts merge, everything else replaces."""
+    merged = copy.deepcopy(current) if isinstance(current, dict) else {}
+    for key, value in (desired or {}).items():
+        if value is None:
+            merged.pop(key, None)
+        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge_removing_none(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def defaults_as_removed(stored, desired, defaults):
+    """`stored` (a dict) with the keys `desired` sets to None shown as None where Kibana holds
+    its default: Kibana puts the default back for a removed key, so comparing the default with
+    None would never converge."""
+    view = dict(stored or {})
+    for key, value in (desired or {}).items():
+        if value is None and key in defaults and view.get(key) == defaults[key]:
+            view[key] = None
+    return view
+
+
 def extra_keys(path, held, wanted):
     """The dotted paths of the keys Kibana holds under `path` that the user's complete set
     `wanted` leaves out (an update replacing the set removes them: they are differences)."""

@@ -7,7 +7,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.stackops.kibana.plugins.module_utils._client import Empty
-from ansible_collections.stackops.kibana.plugins.module_utils._compare import drop_none, overlay
+from ansible_collections.stackops.kibana.plugins.module_utils._compare import (
+    defaults_as_removed,
+    drop_none,
+    merge_removing_none,
+    overlay,
+)
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource, Step
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import ResourceError
 from ansible_collections.stackops.kibana.plugins.module_utils._paths import join
@@ -47,6 +52,9 @@ TYPE_CONFIG_DEFAULTS = {
     ".servicenow-itom": {"isOAuth": False},
     ".xmatters": {"usesBasic": True},
     ".swimlane": {"mappings": {}},
+    ".cases-webhook": {"createIncidentMethod": "post", "updateIncidentMethod": "put",
+                       "createCommentMethod": "put", "hasAuth": True,
+                       "authType": "webhook-authentication-basic"},
 }
 
 
@@ -154,7 +162,9 @@ class ConnectorResource(Resource):
 
     def comparable(self, current):
         view = dict(current)
-        view["config"] = current.get("config") or {}
+        view["config"] = defaults_as_removed(
+            current.get("config"), self.params.get("config"),
+            TYPE_CONFIG_DEFAULTS.get(current.get("connector_type_id"), {}))
         return view
 
     def read_only_reason(self, current):
@@ -192,7 +202,8 @@ class ConnectorResource(Resource):
         # PUT replaces config and secrets wholesale: send the stored config with the user's keys
         # laid over it, and the secrets again (Kibana would otherwise store {}).
         base = {} if self.exact_config else drop_none(current.get("config") or {})
-        config = drop_none(overlay(base, desired.get("config") or {}))
+        # a key given as None is removed (Kibana then stores its default, if the type has one)
+        config = drop_none(merge_removing_none(base, desired.get("config") or {}))
         body = {"name": desired.get("name") or current["name"], "config": config}
         if self.params.get("secrets") is not None:
             body["secrets"] = self.params["secrets"]

@@ -68,6 +68,8 @@ options:
         description:
         - The type-specific configuration. Only the keys given here are compared and changed;
           other keys Kibana stores are kept.
+        - A key set to V(null) is removed from the connector; Kibana then stores its default
+          for that key if the type has one, which counts as removed.
         type: dict
       secrets:
         description:

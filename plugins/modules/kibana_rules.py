@@ -72,7 +72,8 @@ options:
         description:
         - The rule type's parameters, as the create API takes them (camelCase keys).
         - Only the keys given here are compared and changed; other keys Kibana stores (its defaults
-          included) are kept. Set a key to V(null) to remove it from the rule.
+          included) are kept. Set a key to V(null) to remove it from the rule; Kibana then stores
+          the rule type's default for that key if it has one, which counts as removed.
         type: dict
       tags:
         description:

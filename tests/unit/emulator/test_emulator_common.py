@@ -114,6 +114,22 @@ def test_status_reports_the_configured_version(kibana):
 # ------------------------------------------------------------------ connectors
 
 
+@pytest.mark.parametrize("version, status", [("9.2.0", 400), ("9.3.0", 200)])
+def test_slack_api_channel_id_is_required_before_9_3_and_never_filled_in(kibana, version, status):
+    """src stack_connectors/common/slack_api/schema.ts: `id: schema.string({minLength: 1})`,
+    then `schema.maybe(...)`; tf internal/kibana/connectors/slack_api_acc_test.go (name-only
+    channels from 9.3.0; the `id: ""` it fixed came from the provider's own client struct)."""
+    kibana.config(kibana_version=version)
+    made = kibana.api("POST", "/api/actions/connector", {
+        "name": "s", "connector_type_id": ".slack_api", "config": {"allowedChannels": [
+            {"name": "#a"}]}, "secrets": {"token": "t"}})
+    assert made.status_code == status
+    if status == 200:
+        assert made.json()["config"]["allowedChannels"] == [{"name": "#a"}]
+    else:
+        assert "[allowedChannels.0.id]" in made.json()["message"], made.json()
+
+
 def test_connector_type_defaults_and_strict_bodies(kibana):
     hook = kibana.api("POST", "/api/actions/connector", {
         "name": "h", "connector_type_id": ".webhook", "config": {"url": "https://h.example.com"},
@@ -128,9 +144,9 @@ def test_connector_type_defaults_and_strict_bodies(kibana):
         "name": "i", "connector_type_id": ".index", "config": {"index": "x"}}).json()
     assert index["config"]["refresh"] is False
     slack = kibana.api("POST", "/api/actions/connector", {
-        "name": "s", "connector_type_id": ".slack_api", "config": {"allowedChannels": [{"name": "#a"}]},
+        "name": "s", "connector_type_id": ".slack_api", "config": {"allowedChannels": [{"id": "C1", "name": "#a"}]},
         "secrets": {"token": "t"}}).json()
-    assert slack["config"]["allowedChannels"] == [{"id": "", "name": "#a"}]
+    assert slack["config"]["allowedChannels"] == [{"id": "C1", "name": "#a"}]
     unknown = kibana.api("POST", "/api/actions/connector", {"name": "x", "connector_type_id": ".server-log",
                                                             "is_preconfigured": False})
     assert unknown.status_code == 400

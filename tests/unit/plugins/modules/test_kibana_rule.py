@@ -375,6 +375,26 @@ def test_injected_defaults_never_cause_a_change(kibana, run, rule_type_id, consu
     assert_idempotent(kibana, run, task, reads=1)
 
 
+def test_a_param_set_to_none_that_kibana_refills_with_its_default_converges(kibana, run):
+    """The Terraform provider's TestAccResourceAlertingRuleParamsLifecycle/remove_aggtype:
+    dropping aggType makes Kibana store its default "count" again. A task giving aggType
+    None must then report ok and send nothing, not compare "count" with None for ever."""
+    task = dict(name="lifecycle", rule_type_id=".index-threshold", consumer="alerts",
+                schedule="1m", notify_when="onActiveAlert",
+                params=dict(INDEX_PARAMS, aggType="avg", aggField="version"))
+    run("kibana_rule", **task)
+    task["params"] = dict(task["params"], aggType=None, aggField=None)
+    kibana.clear_log()
+    removed = run("kibana_rule", **task)
+    assert removed["changed"] and not removed.get("warnings"), removed.get("warnings")
+    assert removed["rule"]["params"]["aggType"] == "count"
+    assert "aggField" not in removed["rule"]["params"]
+    assert "aggType" not in kibana.writes()[0]["body"]["params"]
+    kibana.clear_log()
+    again = run("kibana_rule", **task)
+    assert not again["changed"] and kibana.writes() == []
+
+
 def test_injected_default_set_explicitly_is_also_unchanged(kibana, run):
     task = dict(name="explicit", rule_type_id=".es-query", consumer="alerts", schedule="1m",
                 params=dict(DSL_PARAMS, aggType="count", groupBy="all", searchType="esQuery",
