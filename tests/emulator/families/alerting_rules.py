@@ -225,7 +225,7 @@ def custom_threshold_params(params):
 
 class RuleType:
     def __init__(self, type_id, name, producer, groups, consumers, validate_params,
-                 category, context):
+                 category, context, exportable=True):
         self.id = type_id
         self.name = name
         self.producer = producer
@@ -234,6 +234,7 @@ class RuleType:
         self.validate_params = validate_params
         self.category = category
         self.context = context
+        self.exportable = exportable
 
     @property
     def group_ids(self):
@@ -257,7 +258,7 @@ class RuleType:
                 "state": [], "params": []},
             "authorized_consumers": {c: {"read": True, "all": True} for c in self.consumers},
             "enabled_in_license": True, "minimum_license_required": "basic",
-            "is_exportable": True, "rule_task_timeout": "5m", "does_set_recovery_context": True,
+            "is_exportable": self.exportable, "rule_task_timeout": "5m", "does_set_recovery_context": True,
             "has_alerts_mappings": True, "has_fields_for_a_a_d": True,
             "auto_recover_alerts": True, "is_internally_managed": False,
         }
@@ -286,7 +287,7 @@ RULE_TYPES = {t.id: t for t in [
 ]}
 # Every other type a default 9.4 stack registers, from the data registry (type_registry.py).
 RULE_TYPES.update({t.id: RuleType(t.id, t.name, t.producer, t.groups, t.consumers,
-                                  t.validate_params, t.category, [])
+                                  t.validate_params, t.category, [], t.exportable)
                    for t in EXTRA_RULE_TYPES})
 
 

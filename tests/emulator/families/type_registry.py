@@ -356,7 +356,8 @@ class RuleTypeSpec:
     wording; `strict` False where the schema allows unknown keys or is unverified)."""
 
     def __init__(self, type_id, name, producer, groups, params_fields=None, strict=False,
-                 consumers=None, category="management", validate=None, evidence="unverified"):
+                 consumers=None, category="management", validate=None, evidence="unverified",
+                 exportable=True):
         self.id = type_id
         self.name = name
         self.producer = producer
@@ -367,6 +368,7 @@ class RuleTypeSpec:
         self.category = category
         self.validate = validate
         self.evidence = evidence
+        self.exportable = exportable
 
     def validate_params(self, params):
         if self.validate:
@@ -425,7 +427,7 @@ def monitoring(type_id, name):
     # response-ops monitoring schemas only document them).
     return RuleTypeSpec(type_id, name, "monitoring", [("default", "Default")],
                         consumers=["alerts", "monitoring"], category="management",
-                        evidence="src monitoring rules/base_rule.ts")
+                        evidence="src monitoring rules/base_rule.ts", exportable=False)
 
 
 def siem(type_id, name):
@@ -434,7 +436,8 @@ def siem(type_id, name):
     # managed through the detection engine API and their params are not modelled here.
     return RuleTypeSpec(type_id, name, "siem", [("default", "Default")],
                         consumers=["siem"], category="securitySolution",
-                        evidence="unverified (zod params, not modelled)")
+                        evidence="unverified (zod params, not modelled)",
+                        exportable=False)  # isExportable: false (create_query_alert_type.ts)
 
 
 def sourced(type_id, name, producer, groups, fields, path, strict=True, consumers=None,

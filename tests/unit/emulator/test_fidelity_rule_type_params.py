@@ -221,7 +221,8 @@ def test_ml_rule_types(kibana):
 
 # T9 P/geo_containment/v1.ts (nine non-empty strings), P/degraded_docs/v1.ts (comparators
 # without `outside`); monitoring types keep any params (monitoring server/rules/base_rule.ts
-# `validate: (params) => params`).
+# `validate: (params) => params`, `isExportable: false`, as security_solution
+# rule_types/query/create_query_alert_type.ts).
 def test_stack_and_monitoring_rule_types(kibana):
     stored(kibana, ".geo-containment", GEO, consumer="stackAlerts")
     assert refused(kibana, ".geo-containment", dict(GEO, index=""), "stackAlerts") == \
@@ -234,6 +235,11 @@ def test_stack_and_monitoring_rule_types(kibana):
         "params invalid: [comparator]: must be one of > | >= | < | <= | between | notBetween"
     anything = {"threshold": 85, "duration": "5m", "custom": {"any": ["thing"]}}
     assert stored(kibana, "monitoring_alert_cpu_usage", anything, "monitoring") == anything
+    # base_rule.ts and the detection rule types say `isExportable: false`
+    types = {t["id"]: t for t in kibana.api("GET", "/api/alerting/rule_types").json()}
+    assert [t["is_exportable"] for t in (types["monitoring_alert_cpu_usage"],
+                                         types["siem.queryRule"], types[".geo-containment"])] \
+        == [False, False, True]
 
 
 # T10 the update route validates params with the same schemas (ss-update: `params invalid`).
