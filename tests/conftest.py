@@ -1,8 +1,6 @@
 """Fixtures shared by the test suite: one emulator per session (reset before each test)."""
 
 import os
-
-import os
 import re
 
 import pytest
@@ -25,6 +23,11 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "both_paths: run the test twice, its `run` fixture taking the module path "
         "then the action path (tests under tests/unit/safety/ always do)")
+    config.addinivalue_line("markers", "kibana_min(version): needs this Kibana version or later "
+                                       "(skipped when STACKOPS_KIBANA_VERSION is older)")
+    config.addinivalue_line("markers", "kibana_below(version): asserts what Kibanas older than "
+                                       "this version do (skipped when the emulator plays this "
+                                       "version or a newer one)")
 
 
 def pytest_generate_tests(metafunc):
@@ -45,7 +48,8 @@ def execution(request):
 
 # The Kibana version the emulator plays by default (its default, 9.4, when unset): e.g.
 # STACKOPS_KIBANA_VERSION=8.19.3 runs the suite against an 8.x Kibana. Tests that need a newer
-# Kibana carry @pytest.mark.kibana_min("9.0") and are skipped below it.
+# Kibana carry @pytest.mark.kibana_min("9.0") and are skipped below it; tests of what an older
+# Kibana does differently carry @pytest.mark.kibana_below("9.1") and run only in such a mode.
 KIBANA_VERSION = os.environ.get("STACKOPS_KIBANA_VERSION") or None
 
 
@@ -53,15 +57,20 @@ def version_tuple(number):
     return tuple(int(p) for p in re.findall(r"\d+", number)[:3])
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "kibana_min(version): needs this Kibana version or later "
-                                       "(skipped when STACKOPS_KIBANA_VERSION is older)")
+def session_version():
+    """The version the session's emulator plays (its default when the variable is unset)."""
+    from tests.emulator.app import DEFAULT_KIBANA_VERSION
+    return version_tuple(KIBANA_VERSION or DEFAULT_KIBANA_VERSION)
 
 
 def pytest_runtest_setup(item):
     marker = item.get_closest_marker("kibana_min")
-    if marker and KIBANA_VERSION and version_tuple(KIBANA_VERSION) < version_tuple(marker.args[0]):
+    if marker and session_version() < version_tuple(marker.args[0]):
         pytest.skip("needs Kibana %s, the emulator plays %s" % (marker.args[0], KIBANA_VERSION))
+    marker = item.get_closest_marker("kibana_below")
+    if marker and session_version() >= version_tuple(marker.args[0]):
+        pytest.skip("asserts Kibana before %s, the emulator plays %s"
+                    % (marker.args[0], KIBANA_VERSION or "its default"))
 
 
 @pytest.fixture(scope="session")

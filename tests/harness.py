@@ -8,6 +8,7 @@ import io
 import json
 import os
 import pathlib
+import re
 import sys
 import tempfile
 
@@ -78,6 +79,15 @@ class EmulatorAPI:
 
     def config(self, **config):
         self.session.post(self.url + "/_emulator/config", json=config).raise_for_status()
+
+    def version(self):
+        """The Kibana version the emulator plays now, as a tuple: (9, 4, 0)."""
+        number = self.control("GET", "/config")["kibana_version"]
+        return tuple(int(p) for p in re.findall(r"\d+", number)[:3])
+
+    def at_least(self, number):
+        """Whether the emulator plays Kibana `number` ("9.1") or a newer one."""
+        return self.version() >= tuple(int(p) for p in number.split("."))
 
     def control(self, method, path, body=None):
         resp = self.session.request(method, self.url + "/_emulator" + path, json=body)

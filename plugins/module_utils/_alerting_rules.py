@@ -48,10 +48,13 @@ RRULE_KEYS = ("dtstart", "tzid", "freq", "interval", "byweekday", "bymonthday", 
 UPDATABLE = ("name", "schedule", "tags", "params", "actions", "notify_when", "throttle",
              "alert_delay", "flapping")
 
-# The first Kibana whose rules carry artifacts (dashboards and an investigation guide linked in
-# the UI). Kibana's API tests assert them from 9.1; 9.0 is assumed so that the guard below errs on
-# the safe side.
-ARTIFACTS_SINCE = (9, 0)
+
+def has_artifacts(version):
+    """Whether rules of this Kibana carry artifacts (dashboards and an investigation guide
+    linked in the UI): 9.1 and later, and 8.19, which got them by a backport (kibana PR
+    #218920); 9.0 and 8.18 and older refuse the key."""
+    return version >= (9, 1) or (8, 19) <= version < (9, 0)
+
 
 # Param defaults Kibana injects per rule type (kibana-api/alerting-rules.md, hazard 1). The
 # comparison ignores keys the user did not set; the table makes check mode predict them.
@@ -666,19 +669,31 @@ class RuleResource(Resource):
             self._artifacts_read[rule_id] = found if isinstance(found, dict) else None
         return self._artifacts_read[rule_id]
 
+    def _require_artifacts(self):
+        """Refuse, before any write, to send the artifacts option to a Kibana whose rules have
+        none (its strict schema answers 400 "definition for this key is missing")."""
+        number, parsed = kibana_version(self.client)
+        if parsed and not has_artifacts(parsed):  # None: serverless; (): not known
+            raise ResourceError(
+                "artifacts needs Kibana 8.19, or 9.1 or later (rule artifacts: linked dashboards "
+                "and an investigation guide), and the target Kibana is %s: leave artifacts out "
+                "of the task. Nothing was changed." % number)
+
     def _update_artifacts(self, current):
-        """The artifacts an update must send. Kibana 9 replaces the stored artifacts with those
+        """The artifacts an update must send. Kibana 8.19 and 9.1+ replace the stored artifacts with those
         of the update, clearing them when it sends none (`data.artifacts ?? {}` in the rules
         client's update_rule.ts), so the stored ones are always sent back, with the user's
         keys laid over them; an update that cannot do so is refused before any write."""
         stored = self.stored_artifacts(current)
         if self.params.get("artifacts") is not None:
+            if stored is None:
+                self._require_artifacts()
             return overlay(copy.deepcopy(stored or {}), self._artifacts_option())
         if stored is not None:
             return copy.deepcopy(stored)
         number, parsed = kibana_version(self.client)
-        if parsed is not None and parsed and parsed < ARTIFACTS_SINCE:
-            return None  # no artifacts before Kibana 9
+        if parsed is not None and parsed and not has_artifacts(parsed):
+            return None  # this version has no artifacts to clear
         raise ResourceError(
             "rule %s needs an update, and Kibana %s replaces a rule's artifacts (the dashboards "
             "and investigation guide linked to it in the UI) with those an update sends, while "
@@ -695,6 +710,7 @@ class RuleResource(Resource):
         # validate them), without the None values that mean "remove" on an update
         body["params"] = drop_none(desired.get("params") or {})
         if self.params.get("artifacts") is not None:
+            self._require_artifacts()
             body["artifacts"] = self._artifacts_option()
         if "actions" in desired:
             body["actions"] = [request_action(a) for a in desired["actions"]]
@@ -752,6 +768,8 @@ class RuleResource(Resource):
         snoozes.extend(dict(snooze_rrule(s), id=None) for s in missing)
         if current is None:
             refuse_invalid_actions(desired)  # as create() does with the same fields
+            if "artifacts" in desired:
+                self._require_artifacts()
             predicted = dict((k, copy.deepcopy(v)) for k, v in desired.items() if k != "actions")
             predicted["id"] = self._replaced_id or self.create_id()
             predicted.setdefault("tags", [])

@@ -24,6 +24,7 @@ from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
     ResourceError,
 )
 from ansible_collections.stackops.kibana.plugins.module_utils._paths import is_segment, join
+from ansible_collections.stackops.kibana.plugins.module_utils._version import kibana_version
 
 # Python 3 only (module code targets 3.8+): the standard library's types, not
 # ansible.module_utils.six, which ansible-core 2.21's sanity test refuses.
@@ -54,6 +55,16 @@ DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 # '/', no '..', none of the JavaScript prototype words), plus '?' and '#', which would end the path.
 ID_MAX_LENGTH = 255
 ID_INVALID = re.compile(r"[/?#]|\.\.|__proto__|constructor|prototype")
+
+# Fields of Fleet's space awareness and automatic upgrades, both 9.1 (the Terraform provider's
+# MinVersionSpaceIDs/MinVersionRequiredVersions): 8.x's strict schema refuses them with a 400
+# ("definition for this key is missing"), and its policies are visible in every space.
+SINCE_9_1 = {
+    "space_ids": "Fleet space awareness; before it agent policies are not per space, every "
+                 "space sees them",
+    "required_versions": "automatic agent upgrades",
+}
+SPACE_AWARE_SINCE = (9, 1)
 
 OUTPUT_ID_FIELDS = ("data_output_id", "monitoring_output_id", "fleet_server_host_id",
                     "download_source_id")
@@ -494,6 +505,24 @@ class AgentPolicyResource(Resource):
             view["space_ids"] = _unique(self.params["space_ids"])
         return view
 
+    def plan(self, current, desired):
+        self.require_9_1(set(re.split(r"[.\[]", path)[0] for path in self.changes(current, desired)))
+        return super(AgentPolicyResource, self).plan(current, desired)
+
+    def require_9_1(self, fields):
+        """Refuse, before any write and in check mode too, to send a field the target's Fleet
+        does not know yet (read once, only when such a field is about to be sent)."""
+        fields = sorted(f for f in fields if f in SINCE_9_1)
+        if not fields:
+            return
+        number, parsed = self.cached("kibana_version", lambda: kibana_version(self.client))
+        if parsed and parsed < SPACE_AWARE_SINCE:  # None: serverless; (): not known
+            raise ResourceError(
+                "%s needs Kibana 9.1.0 or later (%s), and the target Kibana is %s: leave %s out "
+                "of the task. Nothing was changed."
+                % (" and ".join(fields), "; ".join(SINCE_9_1[f] for f in fields), number,
+                   " and ".join(fields)))
+
     def changes(self, current, desired):
         # sys_monitoring is never an update: create_only_changes() refuses a different value.
         found = [path for path in super(AgentPolicyResource, self).changes(current, desired)
@@ -609,6 +638,7 @@ class AgentPolicyResource(Resource):
         return bool(policy_id) and policy_id in err.kibana_message
 
     def create(self, desired):
+        self.require_9_1(k for k in SINCE_9_1 if desired.get(k) is not None)
         if self.params.get("copy_from"):
             source = self.copy_source()
             body = {"name": desired["name"]}
@@ -706,6 +736,7 @@ class AgentPolicyResource(Resource):
             predicted.update(copy.deepcopy(self.update_body(current, desired)))
             predicted["revision"] = (current.get("revision") or 0) + 1
             return predicted
+        self.require_9_1(k for k in SINCE_9_1 if desired.get(k) is not None)
         predicted = {"id": self.params.get("id"), "description": "", "status": "active",
                      "is_managed": False, "is_preconfigured": False, "is_protected": False,
                      "inactivity_timeout": TWO_WEEKS, "keep_monitoring_alive": False,

@@ -52,6 +52,8 @@ options:
     description:
       - Kibana 9.1 and later. The spaces that share the policy; V(*) means every space.
       - Must include O(space_id), the space the module looks the policy up in.
+      - On older Kibana versions, where every space sees every agent policy, a task that would
+        send it fails before any write (check mode too); one that changes nothing does not.
       - Kibana versions that leave C(space_ids) out of their answers are treated as unchanged.
     type: list
     elements: str
@@ -241,6 +243,7 @@ options:
     description:
       - Kibana 9.1 and later. Automatic agent upgrades, the target versions with the percentage
         of agents to upgrade to each. Order does not matter. V([]) removes them.
+      - On older Kibana versions a task that would send it fails before any write.
     type: list
     elements: dict
     suboptions:

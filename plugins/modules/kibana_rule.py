@@ -26,8 +26,8 @@ description:
   - An update sends the whole rule, as the update API requires, built from the stored rule with
     the options you set laid over it, so C(tags), C(params) and C(actions) you do not set are
     kept. The update API cannot change O(rule_type_id) or O(consumer); see O(recreate).
-  - Kibana 9 replaces a rule's artifacts (the dashboards and investigation guide linked to it in
-    the UI) with those an update sends, and clears them when it sends none, while the public rule
+  - Kibana 8.19 and 9.1 or later replace a rule's artifacts (the dashboards and investigation
+    guide linked to it in the UI) with those an update sends, and clears them when it sends none, while the public rule
     API does not return them. Before an update the module therefore reads them from the rule
     route the UI uses (C(/internal/alerting/rule/<id>), one more read, only when an update is due)
     and sends them back, with O(artifacts) laid over them. When that read is not possible (a proxy
@@ -244,12 +244,15 @@ options:
     type: bool
   artifacts:
     description:
-      - The dashboards and investigation guide linked to the rule (Kibana 9). Only the keys you
-        set are compared and changed; the others keep what is linked in the UI.
+      - The dashboards and investigation guide linked to the rule (Kibana 8.19, and 9.1 or
+        later; Kibana 9.0 has none). Only the keys you set are compared and changed; the others
+        keep what is linked in the UI.
       - Kibana returns them only through the rule route the UI uses, so setting this option
         costs one more read on every run.
       - When the stored artifacts cannot be read, an update sends exactly this option, so state
         all of them then (V({}) for a rule that has none).
+      - On Kibana 9.0 and versions before 8.19 a task that would send it fails before any
+        write (check mode too).
     type: dict
     suboptions:
       dashboards:

@@ -250,12 +250,15 @@ options:
         type: bool
       artifacts:
         description:
-        - The dashboards and investigation guide linked to the rule (Kibana 9). Only the keys
-          you set are compared and changed; the others keep what is linked in the UI.
+        - The dashboards and investigation guide linked to the rule (Kibana 8.19, and 9.1 or
+          later; Kibana 9.0 has none). Only the keys you set are compared and changed; the others
+          keep what is linked in the UI.
         - Kibana returns them only through the rule route the UI uses, so setting this option
           costs one more read on every run.
         - When the stored artifacts cannot be read, an update sends exactly this option, so
           state all of them then (V({}) for a rule that has none).
+        - On Kibana 9.0 and versions before 8.19 a task that would send it fails before any
+          write (check mode too).
         type: dict
         suboptions:
           dashboards:

@@ -28,7 +28,18 @@ NOTIFY_WHEN = ("onActionGroupChange", "onActiveAlert", "onThrottleInterval")
 RECOVERED = ("recovered", "Recovered")
 DURATION = re.compile(r"^[1-9][0-9]*[smhd]$")
 SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-ARTIFACTS_SINCE = (9, 0)
+# Internal routes answer API clients only with x-elastic-internal-origin from 9.0
+# (server.restrictInternalApis) [unverified wording].
+INTERNAL_ORIGIN_SINCE = (9, 0)
+
+
+def has_artifacts(version):
+    """Rule artifacts (linked dashboards, investigation guide): kibana PR #216292 "New artifacts
+    schema in the rule creation/update/find" (main, released in 9.1; the TF provider gates
+    `artifacts.dashboards` at 9.1.0, PR #4520) and its backport #218920 "[8.19] New artifacts
+    schema ..." (merged 2025-04-23), confirmed on 8.19.7 by kibana issue #242792; no 9.0
+    backport was found, so 9.0.x and 8.18 and older do not know the key."""
+    return version >= (9, 1) or (8, 19) <= version < (9, 0)
 
 
 def duration(value):
@@ -368,9 +379,9 @@ def body_fields(version, create):
         if version >= (9, 3):
             flapping["enabled"] = Field("boolean")
         fields["flapping"] = Field("object", nullable=True, fields=flapping)
-    # artifacts: a 9.x field (the API tests that assert it run on 9.1+; the exact minor is
-    # [unverified], 9.0 assumed); an 8.x body with it is refused as an unknown key.
-    if version >= ARTIFACTS_SINCE:
+    # artifacts: 8.19 and 9.1+ (has_artifacts); an older body with it is refused as an
+    # unknown key.
+    if has_artifacts(version):
         # Limits: common/routes/rule/request/schemas/v1.ts (MAX_ARTIFACTS_DASHBOARDS_LENGTH = 10,
         # MAX_ARTIFACTS_INVESTIGATION_GUIDE_LENGTH = 1000), asserted by group2/update.ts.
         fields["artifacts"] = Field("object", fields={
@@ -1244,7 +1255,7 @@ class AlertingRules(Family):
         for key in ("alert_delay", "flapping"):
             if key in body:
                 rule[key] = body[key]
-        if version >= ARTIFACTS_SINCE:
+        if has_artifacts(version):
             rule["artifacts"] = stored_artifacts(body.get("artifacts"))
         if body["enabled"]:
             rule["scheduled_task_id"] = rule_id  # only enabled rules get a task (hazard 10)
@@ -1258,7 +1269,7 @@ class AlertingRules(Family):
         """The UI's rule route: the same rule plus its artifacts (get_rule_route.ts,
         excludeFromPublicApi false). From 9.0 internal routes answer API clients only with the
         x-elastic-internal-origin header (server.restrictInternalApis) [unverified wording]."""
-        if self._version() >= ARTIFACTS_SINCE and \
+        if self._version() >= INTERNAL_ORIGIN_SINCE and \
                 not call.request.headers.get("x-elastic-internal-origin"):
             raise bad_request(f"uri [{call.request.path}] with method [get] exists but is not "
                               f"available with the current configuration")
@@ -1300,7 +1311,7 @@ class AlertingRules(Family):
         for key in ("alert_delay", "flapping"):
             if key in body:  # omitted: kept (flapping: null resets to the global settings)
                 rule[key] = body[key]
-        if self._version() >= ARTIFACTS_SINCE:
+        if has_artifacts(self._version()):
             rule["artifacts"] = stored_artifacts(body.get("artifacts"))  # omitted: cleared
         if self._definition(rule) != before:
             rule["revision"] += 1

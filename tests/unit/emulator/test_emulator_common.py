@@ -103,12 +103,19 @@ def test_spaces_api_create_get_list_delete(kibana):
     assert kibana.api("DELETE", "/api/spaces/space/default").status_code == 400
 
 
+def session_version(kibana):
+    """The version this session's emulator was started with: 9.4.0 unless
+    STACKOPS_KIBANA_VERSION chose another one (e.g. 8.19.3)."""
+    return kibana.emulator.default_version
+
+
 def test_status_reports_the_configured_version(kibana):
-    assert kibana.api("GET", "/api/status").json()["version"]["number"] == "9.4.0"
+    assert session_version(kibana) == (os.environ.get("STACKOPS_KIBANA_VERSION") or "9.4.0")
+    assert kibana.api("GET", "/api/status").json()["version"]["number"] == session_version(kibana)
     kibana.config(kibana_version="9.3.0")
     assert kibana.api("GET", "/api/status").json()["version"]["number"] == "9.3.0"
     kibana.reset()
-    assert kibana.api("GET", "/api/status").json()["version"]["number"] == "9.4.0"
+    assert kibana.api("GET", "/api/status").json()["version"]["number"] == session_version(kibana)
 
 
 # ------------------------------------------------------------------ connectors
@@ -223,7 +230,8 @@ def test_reset_forgets_state_log_spaces_and_faults(kibana):
     kibana.config(latency_ms=1)
     kibana.reset()
     assert kibana.requests() == []
-    assert kibana.control("GET", "/config") == {"latency_ms": 0, "kibana_version": "9.4.0"}
+    assert kibana.control("GET", "/config") == {"latency_ms": 0,
+                                                "kibana_version": session_version(kibana)}
     assert kibana.api("GET", "/api/status").status_code == 200
     assert [c["name"] for c in kibana.api("GET", "/api/actions/connectors").json()] == ["Slack #xyz"]
     assert kibana.api("GET", "/api/spaces/space/ops").status_code == 404

@@ -62,6 +62,7 @@ def test_before_9_4_other_ids_get_the_eso_message(kibana, connector_id):
 # From 9.4 (kibana PR #255922): x-pack/platform/test/alerting_api_integration/spaces_only/tests/
 # actions/create.ts creates `my-custom-connector-id`; the route validates the id with
 # validateConnectorId (lowercase letters, digits, hyphens; at most CONNECTOR_ID_MAX_LENGTH = 36).
+@pytest.mark.kibana_min("9.4")
 @pytest.mark.parametrize("connector_id", ["my-custom-connector-id", "a" * 36,
                                           str(uuid.uuid5(TO_UUID_NAMESPACE, "ops-webhook"))])
 def test_from_9_4_a_lowercase_slug_is_a_valid_id(kibana, connector_id):
@@ -70,6 +71,7 @@ def test_from_9_4_a_lowercase_slug_is_a_valid_id(kibana, connector_id):
     assert resp.json()["id"] == connector_id
 
 
+@pytest.mark.kibana_min("9.4")
 @pytest.mark.parametrize("connector_id,message", [
     ("My-Connector", "Connector ID must contain only lowercase letters, numbers, and hyphens."),
     ("my_connector", "Connector ID must contain only lowercase letters, numbers, and hyphens."),

@@ -60,8 +60,14 @@ def find(kibana, space=None, **params):
     return resp.json()
 
 
+def prebuilt(pack):
+    """A prebuilt pack: `read_only` (9.4 find items) or, where find items have no read_only
+    (old handlers), the `version` only prebuilt packs carry (osquery-packs.md)."""
+    return bool(pack.get("read_only")) or pack.get("version") is not None
+
+
 def user_packs(body):
-    return [p for p in body["data"] if not p.get("read_only")]
+    return [p for p in body["data"] if not prebuilt(p)]
 
 
 # --------------------------------------------------------------------------- shapes
@@ -74,7 +80,10 @@ def test_create_response_is_the_mixed_shape(kibana):
     # no policy_ids, no read_only; 9.4 adds per-query schedule_id/start_date.
     assert data["queries"]["q"]["interval"] == 60
     assert data["queries"]["q"]["saved_query_id"] == "sq-1"
-    assert data["queries"]["q"]["schedule_id"] and data["queries"]["q"]["start_date"]
+    if kibana.at_least("9.4"):
+        assert data["queries"]["q"]["schedule_id"] and data["queries"]["q"]["start_date"]
+    else:
+        assert not {"schedule_id", "start_date"} & set(data["queries"]["q"])
     assert data["shards"] == [{"key": "*", "value": 50}]
     assert "policy_ids" not in data and "read_only" not in data
     assert data["created_by"] == "elastic" and data["updated_by"] == "elastic"
@@ -86,7 +95,8 @@ def test_saved_query_id_and_default_platform_are_dropped(kibana):
                      "platform": "linux,windows,darwin"},
                "b": {"query": "SELECT 2;", "platform": "windows,linux,darwin", "ecs_mapping": {}}}
     pack = get(kibana, create(kibana, queries=queries)["saved_object_id"])
-    assert set(pack["queries"]["a"]) == {"query", "schedule_id"}
+    assert set(pack["queries"]["a"]) == (
+        {"query", "schedule_id"} if kibana.at_least("9.4") else {"query"})
     assert pack["queries"]["b"]["platform"] == "windows,linux,darwin"
     assert "ecs_mapping" not in pack["queries"]["b"]
     assert pack["type"] == "osquery-pack" and pack["namespaces"] == ["default"]
@@ -163,6 +173,7 @@ def test_names_are_unique_per_space(kibana):
 # --------------------------------------------------------------------------- update
 
 
+@pytest.mark.kibana_min("9.4")  # new handlers; before: test_old_handlers_before_9_4
 def test_put_is_partial_but_clears_description(kibana):
     pack = create(kibana, description="keep?", enabled=False, shards={"*": 30})
     data = put(kibana, pack["saved_object_id"], {"name": "renamed"})
@@ -174,6 +185,7 @@ def test_put_is_partial_but_clears_description(kibana):
     assert data["shards"] == {}
 
 
+@pytest.mark.kibana_min("9.4")  # schedule ids come with the RRULE-era handlers
 def test_put_keeps_schedule_ids_of_kept_queries(kibana):
     pack = create(kibana)
     schedule_id = get(kibana, pack["saved_object_id"])["queries"]["uptime"]["schedule_id"]
@@ -187,10 +199,15 @@ def test_unknown_ids_are_404(kibana):
     missing = "00000000-0000-4000-8000-000000000000"
     assert error(kibana.api("GET", f"{PACKS}/{missing}"), 404) == \
         f"Saved object [osquery-pack/{missing}] not found"
-    assert error(kibana.api("PUT", f"{PACKS}/{missing}", {}), 404) == f"Pack {missing} not found"
+    put_message = error(kibana.api("PUT", f"{PACKS}/{missing}", {}), 404)
     error(kibana.api("DELETE", f"{PACKS}/{missing}"), 404)
-    assert error(kibana.api("POST", f"{PACKS}/{missing}/copy"), 404) == \
-        f'Pack with id "{missing}" not found.'
+    if kibana.at_least("9.4"):
+        assert put_message == f"Pack {missing} not found"
+        assert error(kibana.api("POST", f"{PACKS}/{missing}/copy"), 404) == \
+            f'Pack with id "{missing}" not found.'
+    else:  # the old handler surfaces the saved-object 404; no copy route at all
+        assert put_message == f"Saved object [osquery-pack/{missing}] not found"
+        error(kibana.api("POST", f"{PACKS}/{missing}/copy"), 404)
 
 
 def test_packs_are_per_space(kibana):
@@ -245,6 +262,7 @@ def test_global_pack_targets_every_osquery_policy(kibana):
 # --------------------------------------------------------------------------- schedules
 
 
+@pytest.mark.kibana_min("9.4")  # RRULE scheduling; before: test_old_handlers_before_9_4
 @pytest.mark.parametrize("rrule_schedule, message", [
     ({"rrule": "FREQ=DAILY", "start_date": "2024-01-01"},
      "rrule_schedule.start_date must be an RFC 3339 datetime (e.g. 2024-01-01T00:00:00Z)"),
@@ -275,6 +293,7 @@ def test_rrule_schedule_validation(kibana, rrule_schedule, message):
         assert body["message"].startswith("rrule_schedule.splay is invalid")
 
 
+@pytest.mark.kibana_min("9.4")
 def test_rrule_pack_round_trips_and_merges_on_update(kibana):
     schedule = dict(RRULE, rrule="FREQ=HOURLY;BYMINUTE=5;COUNT=3", splay="1h30m")
     pack = create(kibana, schedule_type="rrule", rrule_schedule=schedule,
@@ -288,6 +307,7 @@ def test_rrule_pack_round_trips_and_merges_on_update(kibana):
     assert "rrule_schedule" not in data
 
 
+@pytest.mark.kibana_min("9.4")
 def test_ordinal_byday_is_a_well_formed_part(kibana):
     """RFC 5545 weekdaynum ([+/-]1..53 + day): the notes accept any well-formed parts."""
     schedule = dict(RRULE, rrule="FREQ=MONTHLY;BYDAY=1MO,-1FR,+53SU")
@@ -296,6 +316,7 @@ def test_ordinal_byday_is_a_well_formed_part(kibana):
     assert get(kibana, pack["saved_object_id"])["rrule_schedule"] == schedule
 
 
+@pytest.mark.kibana_min("9.4")
 def test_schedule_mode_rules(kibana):
     def refused(**fields):
         return create(kibana, status=400, **fields)["message"]
@@ -319,6 +340,7 @@ def test_schedule_mode_rules(kibana):
 # --------------------------------------------------------------------------- copy, prebuilt
 
 
+@pytest.mark.kibana_min("9.4")  # [spec] copy "Added in 9.4.0"
 def test_copy_names_and_resets(kibana):
     policy = agent_policy(kibana, "osq")
     pack = create(kibana, name="base", enabled=True, policy_ids=[policy], shards={policy: 20})
@@ -333,16 +355,19 @@ def test_copy_names_and_resets(kibana):
 
 
 def test_prebuilt_packs_are_read_only(kibana):
-    prebuilt = [p for p in find(kibana)["data"] if p.get("read_only")]
-    assert {p["name"] for p in prebuilt} == {"hardware-monitoring", "osquery-monitoring"}
-    pack_id = prebuilt[0]["saved_object_id"]
+    packs = [p for p in find(kibana)["data"] if prebuilt(p)]
+    assert {p["name"] for p in packs} == {"hardware-monitoring", "osquery-monitoring"}
+    # old handlers' find items have no read_only (osquery-packs.md)
+    assert all(p.get("read_only") is (True if kibana.at_least("9.4") else None) for p in packs)
+    pack_id = packs[0]["saved_object_id"]
     data = get(kibana, pack_id)
     assert data["read_only"] is True and data["version"] == 1
     assert put(kibana, pack_id, {"name": "mine"}, status=400)["message"] == \
         "You cannot update a prebuilt pack."
-    copied = kibana.api("POST", f"{PACKS}/{pack_id}/copy").json()["data"]
-    assert "version" not in copied
-    assert get(kibana, copied["saved_object_id"])["read_only"] is False
+    if kibana.at_least("9.4"):  # the copy route ([spec] "Added in 9.4.0")
+        copied = kibana.api("POST", f"{PACKS}/{pack_id}/copy").json()["data"]
+        assert "version" not in copied
+        assert get(kibana, copied["saved_object_id"])["read_only"] is False
     assert kibana.api("DELETE", f"{PACKS}/{pack_id}").json() == {}
 
 

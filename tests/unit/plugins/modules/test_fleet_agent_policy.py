@@ -160,20 +160,31 @@ EVERY_OPTION = dict(
 )
 
 
+def every_option(kibana):
+    """EVERY_OPTION the emulated Kibana knows: space_ids and required_versions are 9.1
+    (test_9_1_options_are_refused_before_any_write_on_8x)."""
+    if kibana.at_least("9.1"):
+        return dict(EVERY_OPTION)
+    return dict((k, v) for k, v in EVERY_OPTION.items()
+                if k not in ("space_ids", "required_versions"))
+
+
 def test_second_run_of_every_option_sends_nothing(kibana, run):
-    created = run("fleet_agent_policy", **EVERY_OPTION)
+    options = every_option(kibana)
+    created = run("fleet_agent_policy", **options)
     assert created["changed"] and not created.failed, created
     policy_id = created["agent_policy"]["id"]
     body = kibana.writes()[0]
     assert body["query"] == {"sys_monitoring": "true"}
     assert body["body"]["unenroll_timeout"] == 2592000
     assert body["body"]["agent_features"] == [{"name": "fqdn", "enabled": True}]
-    assert body["body"]["required_versions"] == [{"version": "9.1.0", "percentage": 50}]
+    if kibana.at_least("9.1"):
+        assert body["body"]["required_versions"] == [{"version": "9.1.0", "percentage": 50}]
     assert "is_protected" not in body["body"] and "sys_monitoring" not in body["body"]
     revision = stored(kibana, policy_id)["revision"]
 
     kibana.clear_log()
-    again = run("fleet_agent_policy", diff=True, **EVERY_OPTION)
+    again = run("fleet_agent_policy", diff=True, **options)
     assert not again["changed"], again["diff"]
     assert kibana.writes() == [] and len(kibana.requests()) == 1
     assert stored(kibana, policy_id)["revision"] == revision
@@ -181,8 +192,8 @@ def test_second_run_of_every_option_sends_nothing(kibana, run):
 
     # one changed nested key: the PUT carries no read-only field and keeps the other keys
     kibana.clear_log()
-    changed = run("fleet_agent_policy", **dict(EVERY_OPTION, monitoring_http={"enabled": True,
-                                                                              "port": 6793}))
+    changed = run("fleet_agent_policy", **dict(options, monitoring_http={"enabled": True,
+                                                                         "port": 6793}))
     assert changed["changed"]
     (put,) = kibana.writes()
     assert not READ_ONLY & set(put["body"])
@@ -384,6 +395,7 @@ def test_agents_reached_asks_withagentcount_when_the_read_has_no_count(kibana, r
 # ------------------------------------------------------------------ trap 9: spaces
 
 
+@pytest.mark.kibana_min("9.1")  # space awareness; 8.x: test_8x_policies_are_seen_from_every_space
 def test_spaces_are_isolated(kibana, run):
     in_ops = run("fleet_agent_policy", space_id="ops", name="same name", namespace="default")
     assert [r["path"] for r in kibana.requests()][0] == "/s/ops" + POLICIES
@@ -395,6 +407,7 @@ def test_spaces_are_isolated(kibana, run):
     assert kibana.requests()[0]["path"] == "/s/ops" + POLICIES
 
 
+@pytest.mark.kibana_min("9.1")
 def test_space_ids_share_and_unshare_a_policy(kibana, run):
     task = dict(name="shared", namespace="default", space_ids=["default", "ops"])
     policy_id = run("fleet_agent_policy", **task)["agent_policy"]["id"]
@@ -406,6 +419,49 @@ def test_space_ids_share_and_unshare_a_policy(kibana, run):
     assert unshared["changed"]
     assert kibana.writes()[0]["body"]["space_ids"] == ["default"]
     assert not exists(kibana, policy_id, "ops")
+
+
+@pytest.mark.kibana_below("9.1")
+def test_8x_policies_are_seen_from_every_space(kibana, run):
+    """8.x agent policies are space-agnostic (kibana-api/fleet-agent-policies.md): a policy made
+    in one space is the same policy in every other, names are unique across them."""
+    made = run("fleet_agent_policy", space_id="ops", name="same name", namespace="default")
+    assert made["changed"] and "space_ids" not in made["agent_policy"]
+    kibana.clear_log()
+    seen = run("fleet_agent_policy", name="same name", namespace="default")
+    assert not seen["changed"] and seen["agent_policy"]["id"] == made["agent_policy"]["id"]
+    assert kibana.writes() == []
+    by_id = run("fleet_agent_policy", id=made["agent_policy"]["id"], name="same name",
+                description="seen from default")
+    assert by_id["changed"] and kibana.writes()[0]["path"] == "%s/%s" % (
+        POLICIES, made["agent_policy"]["id"])
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_9_1_options_are_refused_before_any_write_on_8x(kibana, run, check_mode):
+    """space_ids and required_versions are 9.1 (the Terraform provider refuses them below
+    MinVersionSpaceIDs/MinVersionRequiredVersions = 9.1.0); 8.19 answers a 400 for either."""
+    kibana.config(kibana_version="8.19.0")
+    kibana.clear_log()
+    result = run("fleet_agent_policy", check_mode=check_mode, name="shared", namespace="default",
+                 space_ids=["default", "ops"])
+    assert result.failed and result["msg"].startswith(
+        "space_ids needs Kibana 9.1.0 or later (Fleet space awareness")
+    assert "the target Kibana is 8.19.0: leave space_ids out of the task" in result["msg"]
+    assert kibana.writes() == []
+    policy_id = create(kibana, name="plain")["id"]
+    kibana.clear_log()
+    result = run("fleet_agent_policy", check_mode=check_mode, name="plain",
+                 required_versions=[{"version": "8.19.0", "percentage": 10}])
+    assert result.failed and result["msg"].startswith(
+        "required_versions needs Kibana 9.1.0 or later (automatic agent upgrades)")
+    assert kibana.writes() == []
+    # what changes nothing needs no version: no refusal, no read of /api/status
+    kibana.clear_log()
+    same = run("fleet_agent_policy", check_mode=check_mode, name="plain", required_versions=[])
+    assert not same.failed and not same["changed"], same.get("msg")
+    assert [r["path"] for r in kibana.requests()] == [POLICIES]
+    assert stored(kibana, policy_id)["revision"] == 1
 
 
 def test_space_ids_missing_from_kibanas_answer_is_unchanged(kibana, run):
@@ -636,6 +692,7 @@ def test_duplicate_name_409_is_not_retried(kibana, run, pauses):
     assert sent(kibana) == [("POST", POLICIES)] and pauses == []
 
 
+@pytest.mark.kibana_min("9.1")  # 8.x: one id space (test_8x_policies_are_seen_from_every_space)
 def test_an_id_taken_in_another_space_is_not_retried(kibana, run, pauses):
     create(kibana, space="ops", id="taken", name="in ops")
     result = run("fleet_agent_policy", id="taken", name="in default", namespace="default")
@@ -765,13 +822,18 @@ def test_info_by_id_name_kuery_and_all(kibana, run):
     assert both["agent_policies"] == []
 
     everything = run("fleet_agent_policy_info", with_agent_count=True, full=True)
-    assert {p["name"] for p in everything["agent_policies"]} == {"Linux hosts", "Windows"}
+    # 8.x policies are space-agnostic: the one made in `ops` is listed in every space
+    agnostic = set() if kibana.at_least("9.1") else {"elsewhere"}
+    assert {p["name"] for p in everything["agent_policies"]} == {"Linux hosts", "Windows"} | agnostic
     counted = [p for p in everything["agent_policies"] if p["name"] == "Linux hosts"][0]
     assert counted["agents"] == 4 and isinstance(counted["package_policies"][0], dict)
     query = kibana.requests()[-1]["query"]
     assert query["withAgentCount"] == "true" and query["full"] == "true"
     in_ops = run("fleet_agent_policy_info", space_id="ops")["agent_policies"]
-    assert [p["name"] for p in in_ops] == ["elsewhere"]
+    if kibana.at_least("9.1"):
+        assert [p["name"] for p in in_ops] == ["elsewhere"]
+    else:
+        assert {p["name"] for p in in_ops} == {"elsewhere", "Linux hosts", "Windows"}
     assert kibana.writes() == []
 
 

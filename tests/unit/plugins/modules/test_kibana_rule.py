@@ -82,10 +82,6 @@ def index_rule(log_id, **options):
     return task
 
 
-def kibana_major(kibana):
-    return int(kibana.api("GET", "/api/status").json()["version"]["number"].split(".")[0])
-
-
 def stored(kibana, rule_id, space=None):
     resp = kibana.api("GET", RULE + "/" + rule_id, space=space)
     return resp.json() if resp.status_code == 200 else None
@@ -182,8 +178,8 @@ def test_life_cycle_with_check_and_diff_at_each_step(kibana, run, space):
     checked, done, writes = step(kibana, run, task, ["update"])
     assert methods_and_paths(writes) == [("PUT", path)]
     body = writes[0]["body"]
-    # Kibana 9: the artifacts it holds are sent back, or the update would clear them
-    artifacts = {"artifacts"} if kibana_major(kibana) >= 9 else set()
+    # Kibana 8.19 and 9.1+: the artifacts it holds are sent back, or the update would clear them
+    artifacts = {"artifacts"} if kibana.at_least("8.19") else set()
     assert set(body) == {"name", "schedule", "tags", "params", "actions"} | artifacts
     assert body["tags"] == ["infra"]
     assert body["params"] == dict(INDEX_PARAMS, aggType="count", groupBy="all")
@@ -563,7 +559,7 @@ UI_ARTIFACTS = {"dashboards": [{"id": "dashboard-1"}],
                 "investigation_guide": {"blob": "## Check the disks"}}
 
 
-@pytest.mark.kibana_min("9.0")
+@pytest.mark.kibana_min("8.19")
 def test_update_sends_back_the_artifacts_linked_in_the_ui(kibana, run):
     """Kibana 9 replaces a rule's artifacts with those of an update (update_rule.ts:
     `data.artifacts ?? {}`) and its public API does not return them: the module reads them from
@@ -578,7 +574,7 @@ def test_update_sends_back_the_artifacts_linked_in_the_ui(kibana, run):
     assert kibana.control("GET", "/rules/%s/artifacts" % made["id"]) == UI_ARTIFACTS
 
 
-@pytest.mark.kibana_min("9.0")
+@pytest.mark.kibana_min("8.19")
 @pytest.mark.parametrize("check_mode", [True, False])
 def test_an_update_that_would_clear_the_artifacts_is_refused(kibana, run, check_mode):
     made = ui_rule(kibana, UI_ARTIFACTS)
@@ -595,7 +591,7 @@ def test_an_update_that_would_clear_the_artifacts_is_refused(kibana, run, check_
     assert done["changed"] and not done.failed, done.get("msg")
 
 
-@pytest.mark.kibana_min("9.0")
+@pytest.mark.kibana_min("8.19")
 def test_artifacts_option_is_laid_over_the_stored_ones_and_idempotent(kibana, run):
     made = ui_rule(kibana, UI_ARTIFACTS)
     task = {"name": "with guide", "artifacts": {"dashboards": ["dashboard-2", "dashboard-3"]}}
@@ -611,7 +607,7 @@ def test_artifacts_option_is_laid_over_the_stored_ones_and_idempotent(kibana, ru
     assert len(kibana.requests()) == 2
 
 
-@pytest.mark.kibana_min("9.0")
+@pytest.mark.kibana_min("8.19")
 def test_artifacts_are_sent_on_create(kibana, run):
     result = run("kibana_rule", name="new", rule_type_id=".index-threshold", consumer="alerts",
                  schedule="1m", params=INDEX_PARAMS,
@@ -620,8 +616,32 @@ def test_artifacts_are_sent_on_create(kibana, run):
         "dashboards": [], "investigation_guide": {"blob": "## Runbook"}}
 
 
-def test_before_kibana_9_an_update_has_no_artifacts(kibana, run):
-    kibana.config(kibana_version="8.19.3")
+@pytest.mark.parametrize("check_mode", [False, True])
+@pytest.mark.parametrize("version", ["8.18.3", "9.0.5"])
+def test_the_artifacts_option_is_refused_where_kibana_has_none(kibana, run, version, check_mode):
+    """Kibana 8.18 and 9.0 refuse the key (400): the module says so before any write."""
+    kibana.config(kibana_version=version)
+    task = dict(name="old", rule_type_id=".index-threshold", consumer="alerts", schedule="1m",
+                params=INDEX_PARAMS)
+    words = ("artifacts needs Kibana 8.19, or 9.1 or later (rule artifacts: linked dashboards "
+             "and an investigation guide), and the target Kibana is %s" % version)
+    kibana.clear_log()
+    created = run("kibana_rule", check_mode=check_mode,
+                  **dict(task, artifacts={"investigation_guide": "## Runbook"}))
+    assert created.failed and created["msg"].startswith(words), created.get("msg")
+    assert kibana.writes() == []
+    run("kibana_rule", **task)
+    kibana.clear_log()
+    updated = run("kibana_rule", check_mode=check_mode,
+                  **dict(task, artifacts={"dashboards": ["dashboard-1"]}))
+    assert updated.failed and updated["msg"].startswith(words), updated.get("msg")
+    assert kibana.writes() == []
+
+
+@pytest.mark.parametrize("version", ["8.18.3", "9.0.5"])
+def test_an_update_has_no_artifacts_where_kibana_has_none(kibana, run, version):
+    """Artifacts came with 9.1 and a backport to 8.19 (kibana PR #218920), not to 9.0."""
+    kibana.config(kibana_version=version)
     task = dict(name="old", rule_type_id=".index-threshold", consumer="alerts", schedule="1m",
                 params=INDEX_PARAMS)
     run("kibana_rule", **task)
@@ -717,14 +737,13 @@ def test_caller_chosen_id_and_rename(kibana, run):
     task = dict(id=rule_id, name="cpu", rule_type_id=".index-threshold", consumer="alerts",
                 schedule="1m", params=INDEX_PARAMS)
     assert run("kibana_rule", **task)["rule"]["id"] == rule_id
-    major = kibana_major(kibana)
     kibana.clear_log()
     renamed = run("kibana_rule", **dict(task, name="cpu renamed"))
     assert renamed["rule"]["name"] == "cpu renamed"
-    # read, the stored artifacts (internal rule route; 8.x has none, as its version says),
-    # update, read back
+    # read, the stored artifacts (internal rule route; versions without artifacts have none,
+    # as their version says), update, read back
     reads = [("GET", "api"), ("GET", "internal")]
-    if major < 9:
+    if not kibana.at_least("8.19"):
         reads.append(("GET", "api"))  # /api/status
     assert [(r["method"], r["path"].split("/")[1]) for r in kibana.requests()] == reads + [
         ("PUT", "api"), ("GET", "api")]

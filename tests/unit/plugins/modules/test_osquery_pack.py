@@ -170,6 +170,7 @@ def full_pack(space="default"):
     )
 
 
+@pytest.mark.kibana_min("9.4")  # schedules; before 9.4: test_every_field_but_the_schedule...
 @pytest.mark.parametrize("space", ["default", "ops"])
 def test_every_field_second_run_sends_nothing(kibana, run, space):
     linux = agent_policy(kibana, "Linux servers", space=space)
@@ -214,6 +215,61 @@ def test_every_field_second_run_sends_nothing(kibana, run, space):
         ("" if space == "default" else "/s/ops") + "%s/%s" % (PACKS, pack["id"])]
 
 
+@pytest.mark.kibana_below("9.4")
+@pytest.mark.parametrize("space", ["default", "ops"])
+def test_every_field_but_the_schedule_second_run_sends_nothing(kibana, run, space):
+    """Before 9.4 (old pack handlers, no schedules) every other option converges too; a PUT
+    without shards would clear them there, so the module always sends them."""
+    linux = agent_policy(kibana, "Linux servers")
+    windows = agent_policy(kibana, "Windows servers")
+    task = full_pack(space)
+    for key in ("schedule_type", "rrule_schedule"):
+        del task[key]
+    del task["queries"]["users"]["rrule_schedule"]
+    task["queries"]["ports"]["interval"] = 600
+    created = run("osquery_pack", diff=True, **task)
+    assert created["changed"] and not created.failed, created.get("msg")
+    pack = created["pack"]
+    assert sorted(pack["policy_ids"]) == sorted([linux, windows])
+    assert pack["shards"] == {linux: 50, windows: 100}
+    assert "schedule_type" not in pack and "platform" not in pack["queries"]["ports"]
+    assert pack["queries"]["ports"]["ecs_mapping"] == task["queries"]["ports"]["ecs_mapping"]
+    assert "/api/status" not in paths(kibana)  # nothing here depends on the version
+    data = stored(kibana, pack["id"], space)
+    assert data["enabled"] is True and data["queries"]["users"]["platform"] == "linux"
+    assert data["queries"]["ports"]["interval"] == 600
+    start = revision(kibana, linux)
+    for check_mode in (True, False):
+        kibana.clear_log()
+        again = run("osquery_pack", check_mode=check_mode, diff=True, **task)
+        assert not again["changed"], again["diff"]
+        assert kibana.writes() == [] and "/api/status" not in paths(kibana)
+    assert revision(kibana, linux) == start
+    # a change is one PUT that keeps the shards and the policies
+    changed = run("osquery_pack", **dict(task, description="changed"))
+    assert changed["changed"] and stored(kibana, pack["id"], space)["shards"] == pack["shards"]
+
+
+@pytest.mark.kibana_below("9.4")
+def test_kibana_before_9_4_refuses_schedules_and_copy_with_a_clear_message(kibana, run):
+    """The version the emulator plays (e.g. 8.19.3) drops schedule_type, interval and
+    rrule_schedule and has no copy route: refused before any write, in check mode too."""
+    number = kibana.api("GET", "/api/status").json()["version"]["number"]
+    run("osquery_pack", **PACK)
+    kibana.clear_log()
+    for task, feature in (
+            (dict(name="rrule", schedule_type="rrule", rrule_schedule=RRULE,
+                  queries={"q": {"query": "SELECT 1;"}}), "schedule_type"),
+            (dict(name="copied", copy_from=PACK["name"]), "copy_from")):
+        for check_mode in (False, True):
+            result = run("osquery_pack", check_mode=check_mode, **task)
+            assert result.failed and result["msg"].startswith(feature)
+            assert ("needs Kibana 9.4.0 or later, and the target Kibana is %s" % number
+                    in result["msg"])
+    assert kibana.writes() == []
+
+
+@pytest.mark.kibana_min("9.4")  # schedule_type; before: test_kibana_before_9_4_refuses_...
 def test_interval_schedule_keeps_per_query_intervals(kibana, run):
     task = dict(name="interval_pack", schedule_type="interval", interval=300,
                 queries={"fast": {"query": "SELECT 1;", "interval": 30},
@@ -231,6 +287,7 @@ def test_interval_schedule_keeps_per_query_intervals(kibana, run):
     assert kibana.writes() == [] and paths(kibana) == [PACKS]
 
 
+@pytest.mark.kibana_min("9.4")
 def test_schedule_mode_switch_and_rrule_merge(kibana, run):
     task = dict(name="switching", schedule_type="interval", interval=300,
                 queries={"q": {"query": "SELECT 1;", "interval": 30}})
@@ -273,7 +330,9 @@ def test_the_three_answer_shapes_normalise_to_one_form(kibana):
     pack_id = created["saved_object_id"]
     read = stored(kibana, pack_id)
     [listed] = by_name(kibana, "shapes")
-    copied = kibana.api("POST", "%s/%s/copy" % (PACKS, pack_id)).json()["data"]
+    # the copy answer is the third shape; there is no copy route before 9.4 ([spec])
+    copied = kibana.api("POST", "%s/%s/copy" % (PACKS, pack_id)).json()["data"] \
+        if kibana.at_least("9.4") else None
     assert isinstance(created["shards"], list) and isinstance(listed["queries"], list)
     expected = {"q": {"query": "SELECT 1;", "interval": 60, "platform": ["linux", "windows", "darwin"],
                       "ecs_mapping": {"a.b": {"field": "c"}, "d": {"value": ["e"]}}},
@@ -282,10 +341,11 @@ def test_the_three_answer_shapes_normalise_to_one_form(kibana):
     del no_default["q"]["platform"]  # GET leaves the default platform out
     assert pack_view(created)["queries"] == expected
     assert pack_view(listed)["queries"] == expected
-    assert pack_view(copied)["queries"] == expected
+    assert copied is None or pack_view(copied)["queries"] == expected
     assert pack_view(read)["queries"] == no_default
     assert pack_view(created)["shards"] == pack_view(read)["shards"] == {policy: 40}
-    assert pack_view(copied)["shards"] == {} and "shards" not in pack_view(listed)
+    assert copied is None or pack_view(copied)["shards"] == {}
+    assert "shards" not in pack_view(listed)
     assert pack_view(read)["policy_ids"] == pack_view(listed)["policy_ids"] == [policy]
     assert pack_view(listed)["id"] == pack_view(read)["id"] == pack_id
 
@@ -435,6 +495,7 @@ def test_rename_to_a_taken_name_reports_kibanas_409(kibana, run):
 # ------------------------------------------------------------------ agent policies
 
 
+@pytest.mark.kibana_min("9.1")  # space-aware Fleet; 8.x: test_8x_policy_names_are_global
 def test_policies_by_name_are_resolved_in_the_space(kibana, run):
     in_ops = agent_policy(kibana, "Linux servers", space="ops")
     agent_policy(kibana, "Linux servers")  # the same name in the default space
@@ -444,6 +505,22 @@ def test_policies_by_name_are_resolved_in_the_space(kibana, run):
     kibana.clear_log()
     # the same pack by ids is unchanged
     assert not run("osquery_pack", space_id="ops", policy_ids=[in_ops], shards={in_ops: 40},
+                   **PACK)["changed"]
+    assert kibana.writes() == []
+
+
+@pytest.mark.kibana_below("9.1")
+def test_8x_policy_names_are_global(kibana, run):
+    """Before Fleet's space awareness (9.1) agent policies are space-agnostic
+    (kibana-api/fleet-agent-policies.md): a pack in any space finds a policy by its name."""
+    policy = agent_policy(kibana, "Linux servers")
+    result = run("osquery_pack", space_id="ops", policies=["Linux servers"],
+                 shards={"Linux servers": 40}, **PACK)
+    assert result["changed"] and not result.failed, result.get("msg")
+    assert result["pack"]["policy_ids"] == [policy] and result["pack"]["shards"] == {policy: 40}
+    assert stored(kibana, result["pack"]["id"], "ops")["policy_ids"] == [policy]
+    kibana.clear_log()
+    assert not run("osquery_pack", space_id="ops", policy_ids=[policy], shards={policy: 40},
                    **PACK)["changed"]
     assert kibana.writes() == []
 
@@ -469,6 +546,7 @@ def test_policy_id_without_osquery_reports_kibanas_400(kibana, run):
 # ------------------------------------------------------------------ copy_from
 
 
+@pytest.mark.kibana_min("9.4")  # [spec] copy "Added in 9.4.0"; before: refused, see below
 @pytest.mark.parametrize("by", ["name", "id"])
 def test_copy_from_creates_a_renamed_converged_copy(kibana, run, by):
     policy = agent_policy(kibana, "osq")
@@ -500,6 +578,7 @@ def test_copy_from_creates_a_renamed_converged_copy(kibana, run, by):
     assert kibana.writes() == []
 
 
+@pytest.mark.kibana_min("9.4")
 def test_copy_of_a_prebuilt_pack(kibana, run):
     source = prebuilt_id(kibana)
     copied = run("osquery_pack", name="hardware_ops", copy_from=PREBUILT)
@@ -510,6 +589,7 @@ def test_copy_of_a_prebuilt_pack(kibana, run):
     assert not run("osquery_pack", name="hardware_ops", copy_from=PREBUILT)["changed"]
 
 
+@pytest.mark.kibana_min("9.4")
 def test_copy_from_an_unknown_pack_fails_before_any_write(kibana, run):
     result = run("osquery_pack", name="my_copy", copy_from="nothing-like-it")
     assert result.failed
@@ -517,6 +597,7 @@ def test_copy_from_an_unknown_pack_fails_before_any_write(kibana, run):
     assert kibana.writes() == []
 
 
+@pytest.mark.kibana_min("9.4")
 def test_copy_is_deleted_again_when_the_update_fails(kibana, run):
     plain = agent_policy(kibana, "plain", osquery=False)
     run("osquery_pack", **PACK)
@@ -610,6 +691,7 @@ def test_an_unreadable_status_refuses_cleanly(kibana, run, status):
     assert kibana.writes() == []
 
 
+@pytest.mark.kibana_min("9.4")
 def test_ordinal_byday_is_accepted_and_stable(kibana, run):
     """RFC 5545 ordinal weekdays (the first Monday, the last Friday) are well-formed parts."""
     task = dict(name="monthly", schedule_type="rrule",
@@ -622,6 +704,7 @@ def test_ordinal_byday_is_accepted_and_stable(kibana, run):
     assert not run("osquery_pack", **task)["changed"] and kibana.writes() == []
 
 
+@pytest.mark.kibana_min("9.4")  # the emulator must run the newest handlers, as serverless does
 def test_serverless_is_not_refused_by_its_version_number(kibana, run):
     """Serverless Kibana reports an 8.x number but always runs the newest code."""
     kibana.fault(method="GET", path="^/api/status$", status=200, body={
