@@ -29,6 +29,7 @@ from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
 )
 from ansible_collections.stackops.kibana.plugins.module_utils._fleet_agent_policies import (
     find_by_name as find_agent_policies,
+    get_policy as get_agent_policy,
     list_policies,
     namespace_problem,
 )
@@ -266,6 +267,11 @@ class IntegrationPolicyResource(Resource):
             problems.append("id must not contain '..'")
         if params.get("name") is not None and not params["name"].strip():
             problems.append("name must not be empty or blank")
+        elif params.get("name") is not None and params["name"] != params["name"].strip():
+            # Fleet stores the name trimmed (services/package_policy.ts create and update): a
+            # name with surrounding whitespace would never be found again by name
+            problems.append("name %r starts or ends with whitespace, which Fleet trims: give "
+                            "the name without it" % params["name"])
         if params.get("package") is not None:
             problems.append(package_name_problem(params["package"], "package"))
         problems.append(version_problem(params.get("package_version"), "package_version"))
@@ -344,6 +350,40 @@ class IntegrationPolicyResource(Resource):
             if obj.get(key):
                 config[key] = _without_secret_refs(obj[key])
         return config
+
+    def _hosted_agent_policies(self, policy_ids):
+        """The ids among `policy_ids` of hosted agent policies (is_managed), which Fleet does not
+        let integrations be added to or removed from without force (services/package_policy.ts
+        validateIsNotHostedPolicy); the module never sends force. One read per agent policy and
+        task."""
+        hosted = []
+        for policy_id in policy_ids or []:
+            policy = self.cached("agent_policy:%s" % policy_id,
+                                 lambda policy_id=policy_id: get_agent_policy(self.client,
+                                                                              policy_id))
+            if policy and policy.get("is_managed"):
+                hosted.append(policy_id)
+        return hosted
+
+    def _refuse_adding_to_hosted(self, policy_ids):
+        hosted = self._hosted_agent_policies(policy_ids)
+        if hosted:
+            raise ResourceError(
+                "%s: the agent policy %s is hosted (is_managed): Fleet does not add "
+                "integrations to it (\"Cannot update integrations of hosted agent policy %s\")"
+                % ("agent_policies" if self.params.get("agent_policies") is not None
+                   else "agent_policy_ids", hosted[0], hosted[0]))
+
+    def guard(self, current, action):
+        super(IntegrationPolicyResource, self).guard(current, action)
+        if action == "delete":
+            hosted = self._hosted_agent_policies(current.get("policy_ids"))
+            if hosted:
+                raise ResourceError(
+                    "integration policy %s (%s) is on the hosted agent policy %s (is_managed): "
+                    "Fleet does not remove integrations of a hosted agent policy (\"Cannot "
+                    "remove integrations of hosted agent policy\")"
+                    % (current.get("id"), current.get("name"), hosted[0]))
 
     def read_only_reason(self, current):
         # Fleet refuses to delete a managed package policy without force
@@ -506,6 +546,7 @@ class IntegrationPolicyResource(Resource):
 
     def create(self, desired):
         body = self.body({}, desired, send_secrets=True)
+        self._refuse_adding_to_hosted(body["policy_ids"])
         if self.params.get("id"):
             body["id"] = self.params["id"]
         if body["policy_ids"] == [] and self.params.get("agent_policy_ids") is None and \
@@ -531,6 +572,7 @@ class IntegrationPolicyResource(Resource):
         if current is not None:
             return merge_simplified(current, self.body(current, desired, send_secrets=False))
         predicted = self.body({}, desired, send_secrets=False)
+        self._refuse_adding_to_hosted(predicted["policy_ids"])
         predicted["id"] = self.params.get("id")
         # Fleet fills the package's defaults: not known without its manifest here
         predicted.setdefault("inputs", {})

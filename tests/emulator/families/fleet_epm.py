@@ -6,6 +6,7 @@ for an air-gapped Kibana without a local registry.
 Kibana paths cited are under x-pack/platform/plugins/shared/fleet/server/."""
 
 import copy
+import re
 
 from ..app import Family, now_iso
 from ..errors import KibanaError, bad_request
@@ -28,6 +29,9 @@ LIST_QUERY = {"category": Field("string"), "prerelease": Field("boolean"),
               "excludeInstallStatus": Field("boolean"),
               "withPackagePoliciesCount": Field("boolean")}
 DELETE_QUERY = {"force": Field("boolean")}
+# semver's valid() (routes/epm/handlers.ts getInfoHandler refuses anything else)
+SEMVER = re.compile(r"^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+                    r"(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$")
 
 
 def registry_unreachable(path):
@@ -120,6 +124,9 @@ class FleetEpm(Family):
         if self._reachable() or catalogue.bundled(name):
             info["latestVersion"] = catalogue.latest(name)
         info["assets"] = {}
+        # the registry's package info carries its archive's path (apis/epm/get.ts expects a
+        # `download` property; the /epr/<name>/<name>-<version>.zip form is the registry's)
+        info["download"] = f"/epr/{name}/{name}-{version}.zip"
         info["keepPoliciesUpToDate"] = False
         return info
 
@@ -145,7 +152,7 @@ class FleetEpm(Family):
     # ------------------------------------------------------------------ routes
 
     def list_packages(self, call):
-        check_query(call, LIST_QUERY)
+        query = check_query(call, LIST_QUERY)
         if not self._reachable():
             # registry fetchList fails with the connection error [unverified: the handler may
             # instead list installed and bundled packages only]
@@ -159,6 +166,10 @@ class FleetEpm(Family):
             item["id"] = name
             if "installationInfo" in info:
                 item["installationInfo"] = info["installationInfo"]
+            if query.get("withPackagePoliciesCount"):
+                # apis/epm/list.ts "Allow to retrieve package policies count"
+                item["packagePoliciesInfo"] = {"count": sum(
+                    1 for p in self._package_policies() if p["package"]["name"] == name)}
             items.append(item)
         return {"items": items}
 
@@ -173,6 +184,9 @@ class FleetEpm(Family):
     def get_version(self, call):
         check_query(call, INFO_QUERY)
         name, version = call.args["name"], call.args["version"]
+        if not SEMVER.match(version):
+            # routes/epm/handlers.ts getInfoHandler: FleetError -> 400
+            raise bad_request("Package version is not a valid semver")
         return {"item": self._info(name, self._version_or_404(name, version))}
 
     def install_latest(self, call):
@@ -188,9 +202,10 @@ class FleetEpm(Family):
         version = self._version_or_404(name, version or latest)
         if latest is not None and catalogue.version_key(version) < catalogue.version_key(latest):
             previous = (self.data["installed"].get(name) or {}).get("previous_version")
-            if not body["force"] and version != previous:
+            if not body["force"] and version not in (previous, self.installed_version(name)):
                 # services/epm/packages/install.ts: PackageOutdatedError (400) unless force or
-                # a reinstall/rollback
+                # a reinstall/rollback (apis/epm/install_update.ts "should return 200 if trying
+                # to reinstall an out-of-date package")
                 raise bad_request(f"{name}-{version} is out-of-date and cannot be installed or "
                                   "updated")
         del query

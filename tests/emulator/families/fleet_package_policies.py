@@ -10,9 +10,9 @@ import re
 
 from ..app import Family, new_id, now_iso
 from ..errors import KibanaError, bad_request
-from ..schema import UNDEFINED, Field, check_object, type_name
+from ..schema import UNDEFINED, AnyOf, Field, Literal, check_object, type_name
 from . import fleet_catalogue as catalogue
-from .fleet_agent_policies import check_query
+from .fleet_agent_policies import _check_namespace, check_query
 
 NAME_TAKEN = ("An integration policy with the name {name} already exists. Please rename it or "
               "choose a different name.")
@@ -58,17 +58,41 @@ def _inputs(value):
     return None
 
 
+def _namespace(value):
+    """PackagePolicyNamespaceSchema: maxLength 100 (JavaScript string length), then
+    isValidNamespace(value, allowBlank = true)."""
+    length = len(value.encode("utf-16-le")) // 2
+    if length > 100:
+        return f"value has length [{length}] but it must have a maximum length of [100]."
+    return _check_namespace(value) if value else None
+
+
+# server/types/models/package_policy.ts VALIDATE_DATASTREAMS_PERMISSION_REGEX (its alternation
+# is unanchored past `logs`, as in Kibana) and validateAdditionalDatastreamsPermissions
+PERMISSION = re.compile(r"^(logs)|(metrics)|(traces)|(synthetics)|(profiles)-(.*)$")
+
+
+def _permissions(value):
+    for item in value:
+        if not PERMISSION.search(item):
+            return (f"{item} is not a valid datastream permissions, it should match "
+                    "logs|metrics|traces|synthetics|profiles)-*")
+    return None
+
+
 # SimplifiedCreatePackagePolicyRequestBodySchema (server/types/models/package_policy.ts)
 BODY_FIELDS = {
     "id": Field("string"),
     "name": Field("string", required=True),
     "description": Field("string"),
-    "namespace": Field("string"),
+    "namespace": Field("string", validate=_namespace),
     "output_id": Field("string", nullable=True),
     "vars": VARS,
     "inputs": Field("any", validate=_inputs),
     "supports_agentless": Field("boolean", nullable=True),
-    "additional_datastreams_permissions": Field("array", nullable=True, items=Field("string")),
+    "additional_datastreams_permissions": AnyOf(
+        Literal(None), Field("array", items=Field("string"), validate=_permissions),
+        nullable=False),
     "policy_id": Field("string", nullable=True),
     "policy_ids": Field("array", items=Field("string")),
     "force": Field("boolean"),
@@ -162,9 +186,31 @@ def apply_simplified(built, body):
                 assign_vars(stream_value["vars"], stream["vars"], f"{key} {stream_key}")
 
 
+def _js_string(value):
+    """JavaScript's String(value) for the JSON scalars a var holds."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _js_integer(value):
+    """Number.isInteger(Number(value))."""
+    if isinstance(value, bool):
+        return True
+    try:
+        number = float(value.strip() or 0) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        return False
+    return number == int(number)
+
+
 def _var_problem(spec, value):
-    """common/services/validate_package_policy.ts, for the var types of the catalogue
-    [unverified: the wording of the type messages]."""
+    """validatePackagePolicyConfig [src common/services/validate_package_policy.ts], for the var
+    types of the catalogue: no type check for text (a number is accepted: the Terraform
+    provider's tcp tests send listen_port 8080 to a text var [tf internal/fleet/
+    integration_policy/testdata/TestAccResourceIntegrationPolicy]), only its quote rule; bool
+    by String(value); integer by Number(value). Falsy values skip the type checks, as there.
+    A required var is checked as before (an empty string too [unverified])."""
     title = spec.get("title") or spec["name"]
     empty = value is None or value == "" or value == []
     if empty:
@@ -172,17 +218,23 @@ def _var_problem(spec, value):
     if isinstance(value, dict) and value.get("isSecretRef"):
         return None
     kind = spec["type"]
-    items = value if spec.get("multi") else [value]
-    if spec.get("multi") and not isinstance(value, list):
-        return f"Invalid format for {title}: expected array"
-    for item in items:
-        if kind in ("text", "password", "yaml", "textarea", "email", "url", "select") and \
-                not isinstance(item, str):
-            return f"Invalid format for {title}: expected string"
-        if kind == "bool" and not isinstance(item, bool):
-            return f"Invalid format for {title}: expected boolean"
-        if kind == "integer" and (isinstance(item, bool) or not isinstance(item, int)):
+    parsed = value.strip() if isinstance(value, str) else value
+    quote = ("Strings starting with special YAML characters like * or & need to be enclosed "
+             "in double quotes.")
+    if spec.get("multi"):
+        if not isinstance(parsed, list):
+            return f"Invalid format for {title}: expected array"
+        if kind == "text" and any(isinstance(v, str) and v[:1] in ("*", "&") for v in parsed):
+            return quote
+        if kind == "integer" and not all(_js_integer(v) for v in parsed):
             return "Invalid integer"
+        return None
+    if kind == "text" and isinstance(parsed, str) and parsed[:1] in ("*", "&"):
+        return quote
+    if kind == "bool" and parsed and _js_string(parsed) not in ("true", "false"):
+        return "Boolean values must be either true or false"
+    if kind == "integer" and parsed and not isinstance(parsed, list) and not _js_integer(parsed):
+        return "Invalid integer"
     return None
 
 
@@ -437,29 +489,42 @@ class FleetPackagePolicies(Family):
     def create(self, call):
         query = check_query(call, FORMAT_QUERY)
         body = self._body(call)
+        body["name"] = body["name"].strip()  # services/package_policy.ts create trims the name
         policy_ids = self._policy_ids(body, call.space)
         self._check_name(body["name"], call.space)
         package_policy_id = body.get("id") or new_id()
         if package_policy_id in self.store:
             raise KibanaError(409, f"Saved object [{self._so_type()}/{package_policy_id}] "
                                    "conflict")
+        for policy_id in policy_ids:
+            # services/package_policy.ts validateIsNotHostedPolicy (default message)
+            if self.fleet.get_policy(call.space, policy_id).get("is_managed") and \
+                    not body.get("force"):
+                raise bad_request(f"Cannot update integrations of hosted agent policy {policy_id}")
         built, info, references = self._build(call, body)
+        self._check_limited(info, policy_ids)
         stamp = now_iso()
         package_policy = {
             "id": package_policy_id, "version": "WzEsMV0=", "name": body["name"],
             "description": body.get("description", ""),
             "package": {"name": info["name"], "title": info["title"], "version": info["version"]},
-            "enabled": True, "policy_id": policy_ids[0] if policy_ids else None,
-            "policy_ids": policy_ids, "output_id": body.get("output_id"),
+            "enabled": True, "policy_ids": policy_ids, "output_id": body.get("output_id"),
             "inputs": built["inputs"], "revision": 1, "is_managed": False,
             "secret_references": references, "supports_agentless": False,
             "created_at": stamp, "created_by": call.user, "updated_at": stamp,
             "updated_by": call.user,
         }
+        if policy_ids:
+            # without agent policies, policy_id is undefined (create.ts "should work with no
+            # policy ids"); an update then answers null
+            package_policy["policy_id"] = policy_ids[0]
         if "namespace" in body:
             package_policy["namespace"] = body["namespace"]
         if built["vars"] is not None:
             package_policy["vars"] = built["vars"]
+        if body.get("additional_datastreams_permissions") is not None:
+            package_policy["additional_datastreams_permissions"] = \
+                body["additional_datastreams_permissions"]
         if self._space_aware():
             package_policy["spaceIds"] = [call.space]
         self.epm.ensure_installed(info["name"], info["version"], call.user)
@@ -471,7 +536,8 @@ class FleetPackagePolicies(Family):
     def update(self, call):
         query = check_query(call, FORMAT_QUERY)
         existing = self._find(call.space, call.args["package_policy_id"])
-        body = self._body(call)
+        body = self._body(call, existing)
+        body["name"] = body["name"].strip()  # services/package_policy.ts update trims the name
         policy_ids = self._policy_ids(body, call.space)
         self._check_name(body["name"], call.space, exclude=existing["id"])
         built, info, references = self._build(call, body, existing)
@@ -489,6 +555,9 @@ class FleetPackagePolicies(Family):
             existing["namespace"] = body["namespace"]
         if built["vars"] is not None:
             existing["vars"] = built["vars"]
+        if "additional_datastreams_permissions" in body:
+            existing["additional_datastreams_permissions"] = \
+                body["additional_datastreams_permissions"]
         self.epm.ensure_installed(info["name"], info["version"], call.user)
         # every update bumps the package policy and its agent policies, whatever it changed
         # (services/package_policy.ts update -> agentPolicyService.bumpRevision)
@@ -498,8 +567,13 @@ class FleetPackagePolicies(Family):
 
     def delete(self, call):
         query = check_query(call, DELETE_ONE_QUERY)
-        found = self._find(call.space, call.args["package_policy_id"])
-        self._deletable(found, query.get("force"))
+        package_policy_id = call.args["package_policy_id"]
+        found = self.store.get(package_policy_id)
+        if found is None or not self._visible(found, call.space):
+            # routes/package_policy/handlers.ts deleteOnePackagePolicyHandler ignores the
+            # service's 404 "to allow that call to be idempotent"
+            return {"id": package_policy_id}
+        self._deletable(found, query.get("force"), call.space)
         self.remove(found, call.user)
         return {"id": found["id"]}
 
@@ -508,27 +582,43 @@ class FleetPackagePolicies(Family):
         out = []
         for package_policy_id in body["packagePolicyIds"]:
             try:
-                found = self._find(call.space, package_policy_id)
-                self._deletable(found, body.get("force"))
+                found = self.store.get(package_policy_id)
+                if found is None or not self._visible(found, call.space):
+                    raise KibanaError(404, f"Saved object [{self._so_type()}/"
+                                           f"{package_policy_id}] not found")
+                self._deletable(found, body.get("force"), call.space)
             except KibanaError as err:
                 out.append({"id": package_policy_id, "success": False, "statusCode": err.status,
                             "body": {"message": err.message}})
                 continue
             self.remove(found, call.user)
+            # services/package_policy.ts delete: the keys of a deleted entry
             out.append({"id": found["id"], "name": found["name"], "success": True,
-                        "policy_id": found["policy_id"], "policy_ids": found["policy_ids"],
-                        "output_id": found.get("output_id"),
-                        "package": dict(found["package"])})
+                        "package": dict(found["package"]),
+                        "policy_id": found.get("policy_id"), "policy_ids": found["policy_ids"]})
         return out
 
     # ------------------------------------------------------------------ helpers
 
-    @staticmethod
-    def _deletable(package_policy, force):
-        # services/package_policy.ts delete(): a managed package policy only goes with force
-        # (PackagePolicyRestrictionRelatedError -> 400)
+    def _deletable(self, package_policy, force, space):
+        # services/package_policy.ts delete(): a managed package policy, or one on a hosted
+        # agent policy, only goes with force (both errors -> 400)
         if package_policy.get("is_managed") and not force:
             raise bad_request(f"Cannot delete package policy {package_policy['id']}")
+        for policy_id in package_policy["policy_ids"]:
+            if (self.fleet.get_policy(space, policy_id) or {}).get("is_managed") and not force:
+                raise bad_request("Cannot remove integrations of hosted agent policy")
+
+    def _check_limited(self, info, policy_ids):
+        """services/package_policy.ts create: a package with a policy template that is not
+        `multiple` (isPackageLimited) goes once on an agent policy."""
+        if not any(t.get("multiple") is False for t in info["policy_templates"]):
+            return
+        for policy_id in policy_ids:
+            if any(p["package"]["name"] == info["name"] and policy_id in p["policy_ids"]
+                   for p in self.store.values()):
+                raise bad_request(f"Unable to create integration policy. Integration "
+                                  f"'{info['name']}' already exists on this agent policy.")
 
     def remove(self, package_policy, user):
         """Delete a package policy: its secrets go, its agent policies get a new revision."""
@@ -542,7 +632,23 @@ class FleetPackagePolicies(Family):
         return "fleet-package-policies" if self._space_aware() else "ingest-package-policies"
 
     @staticmethod
-    def _body(call):
+    def _body(call, existing=None):
+        if existing is not None and isinstance(call.body, dict) and \
+                not isinstance(call.body.get("inputs"), dict):
+            # routes/package_policy/handlers.ts updatePackagePolicyHandler: a body without
+            # simplified inputs is a complete request; what it leaves out comes from the stored
+            # policy (here through its simplified form)
+            stored = simplify(existing)
+            merged = {key: stored[key] for key in ("name", "description", "namespace", "vars",
+                                                   "inputs", "policy_ids", "output_id",
+                                                   "additional_datastreams_permissions")
+                      if stored.get(key) is not None}
+            merged["package"] = {"name": existing["package"]["name"],
+                                 "version": existing["package"]["version"]}
+            if "policy_id" in call.body and "policy_ids" not in call.body:
+                merged.pop("policy_ids", None)
+            merged.update(call.body)
+            call.body = merged
         if isinstance((call.body or {}).get("inputs"), list):
             # the legacy (array) format: not served by the emulator
             raise bad_request("[request body.inputs]: the emulator serves the simplified format "

@@ -339,7 +339,8 @@ def validate_find_query(call):
     errors = Errors("request query")
     decoded = {}
     checks = {"page": _to_number, "pageSize": _to_number, "sort": _string,
-              "sortOrder": _literal("asc", "desc")}
+              "sortOrder": _literal("asc", "desc"), "search": _string, "enabled": _string,
+              "createdBy": _string}
     for key, check in checks.items():
         values = call.query.getlist(key)
         if values:
@@ -831,6 +832,8 @@ class OsqueryPacks(Family):
             # The saved-objects client refuses fields that are not mapped [unverified wording].
             raise bad_request(f"Unknown sort field {sort_field}")
         entries = [e for e in self.packs.values() if e["space"] == call.space]
+        if self._new_handlers():
+            entries = [e for e in entries if _find_filter(query)(e["attributes"])]
         # Missing values sort last in either direction (Elasticsearch's default); ties by age.
         present = [e for e in entries if e["attributes"].get(sort_field) is not None]
         missing = [e for e in entries if e["attributes"].get(sort_field) is None]
@@ -1119,6 +1122,41 @@ class OsqueryPacks(Family):
                 "enabled": bool(entry["attributes"].get("enabled")),
                 "policy_ids": self._policy_ids(entry),
                 "deployed_policy_ids": list(entry["deployed"])}
+
+
+def _search_terms(text):
+    """simple_query_string terms: quoted phrases and bare words, lower-cased tokens."""
+    terms = []
+    for phrase, word in re.findall(r'"((?:[^"\\]|\\.)*)"|(\S+)', text or ""):
+        tokens = re.findall(r"[0-9a-z]+", (phrase or word).replace("\\", "").lower())
+        if tokens:
+            terms.append(tokens)
+    return terms
+
+
+def _mentions(tokens, text):
+    words = re.findall(r"[0-9a-z]+", (text or "").lower())
+    return any(words[i:i + len(tokens)] == tokens for i in range(len(words)))
+
+
+def _find_filter(query):
+    """routes/pack/find_pack_route.ts (and its test): `search` on name and description (a
+    saved-object simple_query_string; the default operator OR over its terms, a quoted phrase
+    as one term), `enabled` true/false, `createdBy` a comma list (OR); all combined with AND.
+    Tokens are compared lower-cased, split on non-alphanumerics (the standard analyzer,
+    approximately)."""
+    terms = _search_terms(query.get("search"))
+    creators = [c for c in (query.get("createdBy") or "").split(",") if c]
+
+    def keep(attributes):
+        if terms and not any(_mentions(t, attributes.get("name")) or
+                             _mentions(t, attributes.get("description")) for t in terms):
+            return False
+        if query.get("enabled") in ("true", "false") and \
+                bool(attributes.get("enabled")) != (query["enabled"] == "true"):
+            return False
+        return not creators or attributes.get("created_by") in creators
+    return keep
 
 
 def _sort_value(value):

@@ -10,7 +10,7 @@ import re
 
 from ..app import Family
 from ..errors import KibanaError, bad_request
-from ..schema import Field, array_size, check_object, min_length
+from ..schema import Field, array_size, check_object, min_length, one_of, type_name
 
 # lib/space_schema.ts SPACE_ID_REGEX and its message
 SPACE_ID = re.compile(r"^[a-z0-9_\-]+\Z")  # JavaScript's $ (no match before a final newline)
@@ -27,11 +27,15 @@ SOLUTION_SINCE = (8, 18)
 ATTRIBUTES = ("name", "description", "color", "initials", "imageUrl", "disabledFeatures",
               "solution")
 # Features by category, for the features a solution view disables (lib/utils/
-# space_solution_disabled_features.ts uses the registered features' categories; which feature ids
-# a real Kibana registers in each is [unverified], these are a few well-known ones).
+# space_solution_disabled_features.ts uses the registered features' categories; the search and
+# chat ids are [unverified], a few well-known ones).
+# The observability and security ids are the ones a space with solution `es` answers in
+# x-pack/test/spaces_api_integration/common/suites/create.agnostic.ts and get_all.agnostic.ts.
 FEATURES_BY_CATEGORY = {
-    "observability": ["apm", "infrastructure", "logs", "slo", "uptime"],
-    "securitySolution": ["siemV2", "securitySolutionCasesV2", "securitySolutionTimeline"],
+    "observability": ["apm", "infrastructure", "inventory", "logs", "observabilityCases",
+                      "observabilityCasesV2", "slo", "uptime"],
+    "securitySolution": ["securitySolutionAssistant", "securitySolutionAttackDiscovery",
+                         "securitySolutionCases", "securitySolutionCasesV2", "siem"],
     "enterpriseSearch": ["enterpriseSearch", "searchPlayground"],
     "chat": [],
 }
@@ -59,6 +63,11 @@ def _image(value):
     return None
 
 
+def _query_boolean(value):
+    return None if value in ("true", "false") else \
+        f"expected value of type [boolean] but got [{type_name(value)}]"
+
+
 def _solution(value):
     if value in SOLUTIONS:
         return None
@@ -76,6 +85,12 @@ SPACE_FIELDS = {
     "_reserved": Field("boolean"),
     "imageUrl": Field("string", validate=_image),
 }
+# routes/api/external/get_all.ts: the query schema (a query boolean is the string true/false)
+LIST_QUERY = {
+    "purpose": one_of("any", "copySavedObjectsIntoSpace", "shareSavedObjectsIntoSpace"),
+    "include_authorized_purposes": Field("any", validate=_query_boolean),
+}
+PURPOSES = ("any", "copySavedObjectsIntoSpace", "findSavedObjects", "shareSavedObjectsIntoSpace")
 SOLUTION_FIELD = {"solution": Field("string", validate=_solution)}
 
 
@@ -135,8 +150,19 @@ class Spaces(Family):
         return space
 
     def list_spaces(self, call):
+        query = check_object(dict(call.request.args.items()), LIST_QUERY, "request query")
+        if query.get("purpose") and query.get("include_authorized_purposes") == "true":
+            # routes/api/external/get_all.ts: the query object's validate()
+            raise bad_request("[request query]: include_authorized_purposes can only be false "
+                              "when purpose is specified")
         # spaces_client.ts getAll: sorted by name.keyword
-        return sorted((space_view(i, a) for i, a in self.spaces.items()), key=lambda s: s["name"])
+        spaces = sorted((space_view(i, a) for i, a in self.spaces.items()), key=lambda s: s["name"])
+        if query.get("include_authorized_purposes") == "true":
+            # every purpose is authorized for the emulator's users (a superuser in
+            # x-pack/test/spaces_api_integration/common/suites/get_all.agnostic.ts)
+            for space in spaces:
+                space["authorizedPurposes"] = dict.fromkeys(PURPOSES, True)
+        return spaces
 
     def create_space(self, call):
         space = self._validate(call.body)

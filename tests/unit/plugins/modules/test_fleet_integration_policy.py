@@ -273,3 +273,38 @@ def test_odd_answers_are_clear_failures(kibana, run, body):
                  description="changed")
     assert result.failed and "Traceback" not in result["msg"]
     assert kibana.writes() == []
+
+
+def test_a_name_fleet_would_trim_is_refused(kibana, run):
+    """Fleet stores package policy names trimmed (apis/package_policy/create.ts "should trim
+    whitespace from policy name"): such a name would never be found again, and the second run
+    would hit the 409 of the name now taken."""
+    linux, _edge = setup_fleet(kibana, run)
+    result = run("fleet_integration_policy", name="  spaced  ", package="system",
+                 agent_policy_ids=[linux])
+    assert result.failed and "name" in result["msg"] and "whitespace" in result["msg"]
+    assert kibana.requests() == []
+
+
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_hosted_agent_policies_are_refused_as_fleet_refuses_them(kibana, run, check_mode):
+    """Fleet refuses to add an integration to a hosted (is_managed) agent policy, or to remove
+    one from it, without force (apis/package_policy/create.ts "can only add to hosted agent
+    policies using the force parameter", delete.ts "should fail on hosted agent policies"):
+    check mode fails as the real run does, and nothing is written."""
+    linux, _edge = setup_fleet(kibana, run)
+    hosted = kibana.api("POST", "/api/fleet/agent_policies", {
+        "name": "hosted", "namespace": "default", "is_managed": True}).json()["item"]["id"]
+    kibana.clear_log()
+    added = run("fleet_integration_policy", check_mode=check_mode, name="sys", package="system",
+                agent_policy_ids=[hosted])
+    assert added.failed and "hosted" in added["msg"] and hosted in added["msg"]
+    assert "agent_policy_ids" in added["msg"] and kibana.writes() == []
+    # an integration policy that was on a regular policy made hosted afterwards
+    run("fleet_integration_policy", name="sys", package="system", agent_policy_ids=[linux])
+    kibana.api("PUT", "/api/fleet/agent_policies/%s" % linux,
+               {"name": "linux-default", "namespace": "default", "is_managed": True})
+    kibana.clear_log()
+    removed = run("fleet_integration_policy", check_mode=check_mode, name="sys", state="absent")
+    assert removed.failed and "Cannot remove integrations of hosted agent policy" in removed["msg"]
+    assert kibana.writes() == []
