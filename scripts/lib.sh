@@ -134,11 +134,13 @@ free_port() {
   python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# start_emulator LIFETIME -> sets EMULATOR_URL and EMULATOR_PID
+# start_emulator LIFETIME -> sets EMULATOR_URL and EMULATOR_PID; the emulator plays the Kibana
+# version STACKOPS_KIBANA_VERSION names (e.g. 8.19.3), the newest when it is unset.
 start_emulator() {
   local port
   port=$(free_port)
-  (cd "$REPO" && exec python -m tests.emulator --host 127.0.0.1 --port "$port" --lifetime "$1") \
+  (cd "$REPO" && exec python -m tests.emulator --host 127.0.0.1 --port "$port" --lifetime "$1" \
+    ${STACKOPS_KIBANA_VERSION:+--kibana-version "$STACKOPS_KIBANA_VERSION"}) \
     >"$BUILD/emulator-$port.log" 2>&1 &
   EMULATOR_PID=$!
   EMULATOR_URL="http://127.0.0.1:$port"

@@ -32,8 +32,18 @@ INTEGRATION_OPTIONS = dict(
     name=dict(type="str", required=True),
     version=dict(type="str"),
     force=dict(type="bool", default=False),
+    prerelease=dict(type="bool", default=False),
+    ignore_constraints=dict(type="bool", default=False),
+    ignore_mapping_update_errors=dict(type="bool", default=False),
+    skip_data_stream_rollover=dict(type="bool", default=False),
     remove_policies=dict(type="bool", default=False),
 )
+
+# The install route's query flags [src fleet server/types/rest_spec/epm.ts
+# InstallPackageFromRegistryRequestSchema], by option: passed on when set, never compared.
+INSTALL_QUERY_FLAGS = (("prerelease", "prerelease"),
+                       ("ignore_mapping_update_errors", "ignoreMappingUpdateErrors"),
+                       ("skip_data_stream_rollover", "skipDataStreamRollover"))
 
 INTEGRATION_INFO_OPTIONS = dict(
     name=dict(type="str"),
@@ -77,12 +87,13 @@ def registry_failure(err, name, version=None):
     return err
 
 
-def package_info(client, name, version=None):
-    """GET the package's info (the installed version, else the latest; or that version), or
-    None when Fleet knows no such package."""
+def package_info(client, name, version=None, prerelease=False):
+    """GET the package's info (the installed version, else the latest, prereleases included
+    with `prerelease`; or that version), or None when Fleet knows no such package."""
     path = "%s/%s" % (PACKAGES_PATH, name) + ("/%s" % version if version else "")
     try:
-        body = client.get(path, expect=dict, keys=("item",))
+        body = client.get(path, params={"prerelease": "true"} if prerelease else None,
+                          expect=dict, keys=("item",))
     except KibanaApiError as err:
         if err.status == 404:
             return None
@@ -132,7 +143,7 @@ class IntegrationResource(Resource):
             raise ResourceError(problem)
 
     def read(self, object_id):
-        self.info = package_info(self.client, object_id)
+        self.info = package_info(self.client, object_id, prerelease=self.params["prerelease"])
         if self.info is None:
             return None
         view = integration_view(self.info)
@@ -182,7 +193,12 @@ class IntegrationResource(Resource):
     def _install(self, version):
         path = "%s/%s/%s" % (PACKAGES_PATH, self.params["name"], version)
         try:
-            answer = self.client.post(path, {"force": bool(self.params["force"])}, expect=dict,
+            body = {"force": bool(self.params["force"])}
+            if self.params["ignore_constraints"]:
+                body["ignore_constraints"] = True
+            flags = dict((name, "true") for option, name in INSTALL_QUERY_FLAGS
+                         if self.params[option])
+            answer = self.client.post(path, body, params=flags or None, expect=dict,
                                       keys=("items",))
         except KibanaApiError as err:
             raise registry_failure(err, self.params["name"], version)

@@ -38,6 +38,7 @@ from ansible_collections.stackops.kibana.plugins.module_utils._connection import
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import ensure
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import KibanaError
 from ansible_collections.stackops.kibana.plugins.module_utils._sets import converge, set_options
+from ansible_collections.stackops.kibana.plugins.module_utils._version import reported_version
 
 STATE_ARGSPEC = dict(state=dict(type="str", default="present", choices=["present", "absent"]))
 
@@ -174,9 +175,11 @@ def set_spec(resource_class, options, module_kwargs=None, scope_tags=False, spac
 
 
 def info_spec(query, options, **module_kwargs):
-    """An _info module: `query(client, params)` -> result dict; never changes anything."""
+    """An _info module: `query(client, params)` -> result dict, with the target's
+    `kibana_version` (for plays whose tasks depend on it); never changes anything."""
     def work(client, params, check_mode, diff_mode):
         result = query(client, params)
+        result["kibana_version"] = reported_version(client)
         result["changed"] = False
         return result
     return ModuleSpec(options, work, state=False, **module_kwargs)

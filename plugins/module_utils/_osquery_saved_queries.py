@@ -281,8 +281,8 @@ class OsquerySavedQueryResource(Resource):
         if desired.get("ecs_mapping") is not None:
             base.pop("ecs_mapping", None)
         merged = drop_none(overlay(base, desired))
-        if not merged.get("ecs_mapping"):
-            merged.pop("ecs_mapping", None)
+        if not merged.get("ecs_mapping") and desired.get("ecs_mapping") is None:
+            merged.pop("ecs_mapping", None)  # {} from the user is sent: it clears the mapping
         return merged
 
     def output(self, obj):

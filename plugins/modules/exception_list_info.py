@@ -118,6 +118,11 @@ exception_lists:
           os_types: [linux]
           tags: []
           comments: []
+kibana_version:
+  description: The version the target Kibana reports in C(/api/status), null when it reports none.
+  returned: always
+  type: str
+  sample: 9.4.0
 '''
 
 from ansible_collections.stackops.kibana.plugins.module_utils._exception_lists import (

@@ -107,6 +107,11 @@ total:
   returned: always
   type: int
   sample: 1
+kibana_version:
+  description: The version the target Kibana reports in C(/api/status), null when it reports none.
+  returned: always
+  type: str
+  sample: 9.4.0
 '''
 
 from ansible_collections.stackops.kibana.plugins.module_utils._fleet_agent_policies import (

@@ -48,6 +48,31 @@ options:
       - Also passed to Fleet, which then skips its signature check and reinstalls the package.
     type: bool
     default: false
+  prerelease:
+    description:
+      - Let V(latest) (or an unset O(version) on a first install) mean the newest version
+        including prereleases (beta, technical preview), and allow installing one. Passed to
+        Fleet on the install; never compared.
+    type: bool
+    default: false
+  ignore_constraints:
+    description:
+      - Install even when the package's Kibana version constraint does not match. Passed to
+        Fleet with an install or an upgrade; never compared.
+    type: bool
+    default: false
+  ignore_mapping_update_errors:
+    description:
+      - Let an upgrade succeed when Fleet cannot update the mappings of existing data
+        streams. Passed to Fleet with an install or an upgrade; never compared.
+    type: bool
+    default: false
+  skip_data_stream_rollover:
+    description:
+      - Do not roll over the package's data streams when an upgrade changes their mappings.
+        Passed to Fleet with an install or an upgrade; never compared.
+    type: bool
+    default: false
   remove_policies:
     description:
       - With O(state=absent), let Fleet delete the integration policies that use the package.

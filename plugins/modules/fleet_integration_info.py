@@ -58,6 +58,11 @@ integrations:
       status: installed
       latest_version: 1.18.0
       install_source: registry
+kibana_version:
+  description: The version the target Kibana reports in C(/api/status), null when it reports none.
+  returned: always
+  type: str
+  sample: 9.4.0
 '''
 
 from ansible_collections.stackops.kibana.plugins.module_utils._fleet_integrations import (

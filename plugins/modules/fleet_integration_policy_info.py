@@ -60,6 +60,11 @@ integration_policies:
       policy_ids: [linux-servers]
       inputs: {osquery_manager-osquery: {enabled: true, streams: {}}}
       revision: 1
+kibana_version:
+  description: The version the target Kibana reports in C(/api/status), null when it reports none.
+  returned: always
+  type: str
+  sample: 9.4.0
 '''
 
 from ansible_collections.stackops.kibana.plugins.module_utils._fleet_integration_policies import (

@@ -67,6 +67,11 @@ connectors:
       is_deprecated: false
       is_system_action: false
       referenced_by_count: 2
+kibana_version:
+  description: The version the target Kibana reports in C(/api/status), null when it reports none.
+  returned: always
+  type: str
+  sample: 9.4.0
 '''
 
 from ansible_collections.stackops.kibana.plugins.module_utils._connectors import (

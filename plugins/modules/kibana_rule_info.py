@@ -82,6 +82,11 @@ rules:
       actions: []
       mute_all: false
       execution_status: {status: pending, last_execution_date: "2025-01-01T00:00:00.000Z"}
+kibana_version:
+  description: The version the target Kibana reports in C(/api/status), null when it reports none.
+  returned: always
+  type: str
+  sample: 9.4.0
 '''
 
 from ansible_collections.stackops.kibana.plugins.module_utils._alerting_rules import (

@@ -157,6 +157,10 @@ class AnyOf(Field):
             return UNDEFINED
         if value is None and self.nullable:
             return None
+        if len(self.alternatives) == 1:
+            # A one-type oneOf reports that type's own error (connector_types/openai.ts API
+            # test: `[0.apiProvider]: expected value to equal [Azure OpenAI]`).
+            return self.alternatives[0].check(value, where)
         failures = []
         for index, alternative in enumerate(self.alternatives):
             try:
@@ -193,9 +197,15 @@ def all_of(*checks):
     return check
 
 
+def limited(check, low, high):
+    """Tag a checker with its bounds (zod.py words them in zod's dialect)."""
+    check.limits = (low, high)
+    return check
+
+
 def min_length(low):
-    return lambda v: (f"value has length [{len(v)}] but it must have a minimum length of [{low}]."
-                      if len(v) < low else None)
+    return limited(lambda v: (f"value has length [{len(v)}] but it must have a minimum length of "
+                              f"[{low}]." if len(v) < low else None), low, None)
 
 
 def between(low=None, high=None):
@@ -205,7 +215,7 @@ def between(low=None, high=None):
         if high is not None and value > high:
             return f"Value must be equal to or lower than [{high}]."
         return None
-    return check
+    return limited(check, low, high)
 
 
 def array_size(low=None, high=None):
@@ -215,7 +225,7 @@ def array_size(low=None, high=None):
         if high is not None and len(value) > high:
             return f"array size is [{len(value)}], but cannot be greater than [{high}]"
         return None
-    return check
+    return limited(check, low, high)
 
 
 def text(low=1, **kwargs):

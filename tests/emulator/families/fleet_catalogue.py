@@ -145,6 +145,49 @@ LOG = {
     ],
 }
 
+# packages/tcp/manifest.yml (1.18.1: one template `tcp`, input `tcp`) and
+# data_stream/generic/manifest.yml; 1.16.0 and 1.17.0 are the versions the Terraform provider's
+# acceptance tests install and upgrade between [tf internal/fleet/integration/testdata/
+# TestAccResourceIntegrationWithPolicy], their vars taken as 1.18.1's [unverified]
+TCP = {
+    "name": "tcp", "title": "Custom TCP Logs", "type": "integration",
+    "description": "Collect raw TCP data from listening TCP port with Elastic Agent.",
+    "categories": ["custom", "custom_logs"],
+    "owner": {"github": "elastic/sec-deployment-and-devices", "type": "elastic"},
+    "policy_templates": [{
+        "name": "tcp", "title": "Custom TCP Logs",
+        "description": "Collect raw TCP data from listening TCP port with Elastic Agent.",
+        "inputs": [{"type": "tcp", "title": "Custom TCP Logs"}],
+    }],
+    "data_streams": [
+        {"type": "logs", "dataset": "tcp.generic", "title": "Custom TCP Logs",
+         "streams": [{"input": "tcp", "title": "Custom TCP Logs", "vars": [
+             var("listen_address", "text", "Listen Address", required=True, default="localhost"),
+             var("listen_port", "text", "Listen port", required=True, default=8080),
+             var("data_stream.dataset", "text", "Dataset name", required=True,
+                 default="tcp.generic"),
+             var("pipeline", "text", "Ingest Pipeline"),
+             var("max_message_size", "text", "Max Message Size", show_user=False),
+             var("framing", "text", "Framing", show_user=False),
+             var("line_delimiter", "text", "Line Delimiter", show_user=False),
+             var("max_connections", "text", "Max Connections", show_user=False),
+             var("timeout", "text", "Timeout", show_user=False),
+             var("keep_null", "bool", "Keep Null Values", show_user=False),
+             PROCESSORS,
+             var("tags", "text", "Tags", multi=True),
+             var("syslog", "bool", "Syslog Parsing"),
+             var("syslog_options", "yaml", "Syslog Configuration", show_user=False,
+                 default="field: message\n#format: auto\n#timezone: Local\n"),
+             var("preserve_original_event", "bool", "Preserve original event", required=True,
+                 default=False),
+             var("ssl", "yaml", "SSL Configuration", show_user=False, default=(
+                 "#certificate: |\n#    -----BEGIN CERTIFICATE-----\n#    ...\n"
+                 "#    -----END CERTIFICATE-----\n#key: |\n#    -----BEGIN PRIVATE KEY-----\n"
+                 "#    ...\n#    -----END PRIVATE KEY-----\n")),
+             var("custom", "yaml", "Custom configurations", default="")]}]},
+    ],
+}
+
 # Packages Fleet itself installs (Fleet Server, the agent's monitoring): minimal.
 FLEET_SERVER = {
     "name": "fleet_server", "title": "Fleet Server", "type": "integration", "categories": [],
@@ -170,6 +213,7 @@ CATALOGUE = {
     "osquery_manager": (OSQUERY_MANAGER, ["1.16.0", "1.18.0"], False),
     "endpoint": (ENDPOINT, ["8.17.0", "9.1.0"], True),
     "log": (LOG, ["2.3.2", "2.4.0"], False),
+    "tcp": (TCP, ["1.16.0", "1.17.0", "1.18.1"], False),
     "fleet_server": (FLEET_SERVER, ["1.6.0"], True),
     "elastic_agent": (ELASTIC_AGENT, ["2.3.0"], True),
 }

@@ -186,9 +186,31 @@ def apply_simplified(built, body):
                 assign_vars(stream_value["vars"], stream["vars"], f"{key} {stream_key}")
 
 
+def _js_string(value):
+    """JavaScript's String(value) for the JSON scalars a var holds."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _js_integer(value):
+    """Number.isInteger(Number(value))."""
+    if isinstance(value, bool):
+        return True
+    try:
+        number = float(value.strip() or 0) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        return False
+    return number == int(number)
+
+
 def _var_problem(spec, value):
-    """common/services/validate_package_policy.ts, for the var types of the catalogue
-    [unverified: the wording of the type messages]."""
+    """validatePackagePolicyConfig [src common/services/validate_package_policy.ts], for the var
+    types of the catalogue: no type check for text (a number is accepted: the Terraform
+    provider's tcp tests send listen_port 8080 to a text var [tf internal/fleet/
+    integration_policy/testdata/TestAccResourceIntegrationPolicy]), only its quote rule; bool
+    by String(value); integer by Number(value). Falsy values skip the type checks, as there.
+    A required var is checked as before (an empty string too [unverified])."""
     title = spec.get("title") or spec["name"]
     empty = value is None or value == "" or value == []
     if empty:
@@ -196,17 +218,23 @@ def _var_problem(spec, value):
     if isinstance(value, dict) and value.get("isSecretRef"):
         return None
     kind = spec["type"]
-    items = value if spec.get("multi") else [value]
-    if spec.get("multi") and not isinstance(value, list):
-        return f"Invalid format for {title}: expected array"
-    for item in items:
-        if kind in ("text", "password", "yaml", "textarea", "email", "url", "select") and \
-                not isinstance(item, str):
-            return f"Invalid format for {title}: expected string"
-        if kind == "bool" and not isinstance(item, bool):
-            return f"Invalid format for {title}: expected boolean"
-        if kind == "integer" and (isinstance(item, bool) or not isinstance(item, int)):
+    parsed = value.strip() if isinstance(value, str) else value
+    quote = ("Strings starting with special YAML characters like * or & need to be enclosed "
+             "in double quotes.")
+    if spec.get("multi"):
+        if not isinstance(parsed, list):
+            return f"Invalid format for {title}: expected array"
+        if kind == "text" and any(isinstance(v, str) and v[:1] in ("*", "&") for v in parsed):
+            return quote
+        if kind == "integer" and not all(_js_integer(v) for v in parsed):
             return "Invalid integer"
+        return None
+    if kind == "text" and isinstance(parsed, str) and parsed[:1] in ("*", "&"):
+        return quote
+    if kind == "bool" and parsed and _js_string(parsed) not in ("true", "false"):
+        return "Boolean values must be either true or false"
+    if kind == "integer" and parsed and not isinstance(parsed, list) and not _js_integer(parsed):
+        return "Invalid integer"
     return None
 
 

@@ -183,6 +183,29 @@ def test_wrong_type_and_missing_required_vars(kibana):
     assert 'inputs.logs-logfile.streams.log.log.vars.paths: ["Log file path is required"]' in message
 
 
+@pytest.mark.parametrize("stream_vars, problem", [
+    # text vars have no type check, only the quote rule; the Terraform provider's tcp tests
+    # send listen_port 8080 (a number) to a text var [tf internal/fleet/integration_policy/
+    # testdata/TestAccResourceIntegrationPolicy/create]
+    ({"listen_port": 8080}, None),
+    ({"listen_address": "*:8080"}, "Strings starting with special YAML characters like * or & "
+                                   "need to be enclosed in double quotes."),
+    ({"tags": "forwarded"}, "Invalid format for Tags: expected array"),
+    ({"keep_null": "yes"}, "Boolean values must be either true or false"),
+    ({"keep_null": "true"}, None),
+])
+def test_var_type_checks_follow_validate_package_policy_config(kibana, stream_vars, problem):
+    """src common/services/validate_package_policy.ts validatePackagePolicyConfig."""
+    ok(kibana.api("POST", PACKAGES + "/tcp/1.16.0", {"force": True}))
+    pid = agent_policy(kibana)
+    answer = create(kibana, [pid], package="tcp", version="1.16.0", name="tcp-1",
+                    inputs={"tcp-tcp": {"streams": {"tcp.generic": {"vars": stream_vars}}}})
+    if problem is None:
+        ok(answer)
+    else:
+        assert '["%s"]' % problem in error(answer, 400)
+
+
 def test_unknown_package_version(kibana):
     pid = agent_policy(kibana)
     assert error(create(kibana, [pid], version="0.0.1"), 404) == "system@0.0.1 not found"

@@ -83,6 +83,32 @@ def test_install_at_a_version(kibana, run):
     assert result["integration"]["latest_version"] == "1.68.0"
 
 
+def test_install_flags_are_passed_on_and_never_compared(kibana, run):
+    """The Terraform provider's TestAccResourceIntegrationWithAllParameters (prerelease,
+    ignore_constraints, ignore_mapping_update_errors, skip_data_stream_rollover): Fleet's
+    install route takes them [src server/types/rest_spec/epm.ts
+    InstallPackageFromRegistryRequestSchema]; they go with each install or upgrade, and a run
+    with nothing to install sends nothing, whatever they say."""
+    flags = dict(prerelease=True, ignore_constraints=True, ignore_mapping_update_errors=True,
+                 skip_data_stream_rollover=True)
+    result = run("fleet_integration", name="log", version="2.3.2", force=True, **flags)
+    assert result["changed"] and not result.failed, result.get("msg")
+    install = [w for w in kibana.writes() if w["method"] == "POST"][-1]
+    assert install["body"] == {"force": True, "ignore_constraints": True}
+    assert install["query"] == {"prerelease": "true", "ignoreMappingUpdateErrors": "true",
+                                "skipDataStreamRollover": "true"}
+    reads = [r for r in kibana.requests() if r["method"] == "GET"]
+    assert all(r["query"] == {"prerelease": "true"} for r in reads), reads
+    kibana.clear_log()
+    again = run("fleet_integration", name="log", version="2.3.2", force=True)
+    assert not again["changed"] and kibana.writes() == []
+    kibana.clear_log()
+    upgrade = run("fleet_integration", name="log", version="2.4.0")
+    assert upgrade["changed"]
+    plain = [w for w in kibana.writes() if w["method"] == "POST"][-1]
+    assert plain["body"] == {"force": False} and plain["query"] == {}
+
+
 @pytest.mark.parametrize("options, option", [
     ({"name": "System"}, "name"),
     ({"name": "../agent_policies"}, "name"),

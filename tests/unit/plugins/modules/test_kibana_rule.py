@@ -1030,7 +1030,8 @@ def test_info_reads_every_page(kibana, run, monkeypatch):
     kibana.clear_log()
     result = run("kibana_rule_info", tags=["paged"])
     assert sorted(r["name"] for r in result["rules"]) == ["rule %d" % n for n in range(5)]
-    pages = [(r["query"]["page"], r["query"]["per_page"]) for r in kibana.requests()]
+    pages = [(r["query"]["page"], r["query"]["per_page"]) for r in kibana.requests()
+             if r["path"] != "/api/status"]
     assert pages == [("1", "2"), ("2", "2"), ("3", "2")]
 
 

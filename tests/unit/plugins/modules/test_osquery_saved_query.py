@@ -104,6 +104,21 @@ def test_life_cycle_with_check_and_diff_at_each_step(kibana, run, space):
     assert kibana.writes() == []
 
 
+def test_an_empty_ecs_mapping_clears_the_stored_one(kibana, run):
+    """ecs_mapping {} (documented: removes every mapping) is sent as {}, which Kibana stores as
+    [] (contract: update body). It used to be left out of the update, so Kibana kept the
+    mapping and every run reported changed with a write (the Terraform provider's
+    TestAccResourceOsquerySavedQuery/update_clear_optionals step)."""
+    made = run("osquery_saved_query", ecs_mapping={"host.name": {"field": "hostname"}}, **TASK)
+    so_id = made["saved_query"]["saved_object_id"]
+    kibana.clear_log()
+    cleared = run("osquery_saved_query", ecs_mapping={}, **TASK)
+    assert cleared["changed"] and not cleared.get("warnings"), cleared.get("warnings")
+    assert kibana.writes()[0]["body"]["ecs_mapping"] == {}
+    assert not stored(kibana, so_id).get("ecs_mapping")
+    assert_nothing_sent(kibana, run, dict(TASK, ecs_mapping={}), "default")
+
+
 def test_spaces_are_isolated(kibana, run):
     in_ops = run("osquery_saved_query", space_id="ops", **TASK)["saved_query"]
     in_default = run("osquery_saved_query", **TASK)

@@ -211,3 +211,75 @@ MIN_VERSION = {'TestAccResourceKibanaConnectorSlackAPI/create': '9.3.0'}
                  if case[0] in MIN_VERSION else []) for case in CASES])
 def test_provider_connector_config_converges(kibana, run, name, source, steps):
     replay(kibana, run, steps)
+
+
+# Provider issues about Kibana's connector behaviour, each as the user's configuration
+ISSUE_CASES = [
+    # #388: a webhook's config defaults (hasAuth, headers, method) made every plan a change
+    ("issue-388 webhook config kept as Kibana stores it", [[connector(".webhook", config={
+        "url": "https://some-webhook.example.com", "method": "post", "hasAuth": False,
+        "headers": {"Content-Type": "application/json"}}, secrets={})]]),
+    # #1066: a .slack_api connector's allowedChannels were not stored
+    ("issue-1066 slack_api allowedChannels stored", [[connector(
+        ".slack_api", config={"allowedChannels": [{"id": "C0123", "name": "ops"}]},
+        secrets={"token": "xoxb-issue-1066"})]]),
+]
+
+
+@pytest.mark.parametrize("name, steps", ISSUE_CASES, ids=[c[0] for c in ISSUE_CASES])
+def test_provider_issue_connector_config_converges(kibana, run, name, steps):
+    results = replay(kibana, run, steps)
+    stored = kibana.api("GET", "/api/actions/connector/" + results[-1]["connector"]["id"]).json()
+    for key, value in steps[-1][0][1]["config"].items():
+        assert stored["config"][key] == value, key
+
+
+def test_provider_issue_1523_a_secrets_change_made_in_the_ui_is_no_drift(kibana, run):
+    """#1523: after a secret was changed in the UI, the provider saw its own bookkeeping key in
+    config as drift. A UI change of the secrets alone leaves the task ok, with no write (the
+    module never adds keys of its own to a connector)."""
+    task = dict(name="tf-issue-1523", connector_type_id=".webhook", config={
+        "authType": "webhook-authentication-basic", "hasAuth": True, "method": "post",
+        "url": "https://foo.example.com/webhook"}, secrets={"user": "u1", "password": "hunter-1523"})
+    made = run("kibana_connector", **task)["connector"]
+    ui = kibana.api("PUT", "/api/actions/connector/" + made["id"], {
+        "name": made["name"], "config": made["config"],
+        "secrets": {"user": "u1", "password": "rotated-in-the-ui"}})
+    assert ui.status_code == 200, ui.text
+    kibana.clear_log()
+    again = run("kibana_connector", **task)
+    assert not again.failed and not again["changed"], again.get("msg")
+    assert kibana.writes() == []
+    assert set(again["connector"]["config"]) <= set(made["config"]) | {"headers"}
+
+
+@pytest.mark.parametrize("space", [None, "tfspace"],
+                         ids=["TestAccConnectorsDataSource/read",
+                              "TestAccConnectorsDataSource_customSpace/read"])
+def test_provider_connector_data_source_configs_read_the_connector(kibana, run, space):
+    """The data source becomes kibana_connector_info by name (in the connector's space)."""
+    steps = [[connector(".slack", name="myconnector", secrets={"webhookUrl": "https://internet.com"})]]
+    if space:
+        steps = [[task("kibana_space", id=space, name=space),
+                  connector(".index", name="myconnector", space_id=space,
+                            config={"index": ".kibana", "refresh": True})]]
+    made = replay(kibana, run, steps)[-1]["connector"]
+    where = {"space_id": space} if space else {}
+    found = run("kibana_connector_info", name="myconnector", **where)["connectors"]
+    assert [(c["id"], c["connector_type_id"], c["is_missing_secrets"]) for c in found] == \
+        [(made["id"], made["connector_type_id"], False)]
+
+
+def test_provider_duplicate_name_data_source_fails_listing_the_ids(kibana, run):
+    """TestAccConnectorsDataSource_duplicateName/duplicate: the provider's data source fails with
+    "multiple connectors found"; the module, asked for the connector by that name, fails listing
+    both ids, and kibana_connector_info returns both."""
+    first = run("kibana_connector", name="tf-dup", connector_type_id=".slack",
+                secrets={"webhookUrl": "https://hooks.example.com/first"})["connector"]
+    second = run("kibana_connector", id="5b7e0f0e-5a4f-4a8e-9d0b-2f3c4d5e6f71", name="tf-dup",
+                 connector_type_id=".slack",
+                 secrets={"webhookUrl": "https://hooks.example.com/second"})["connector"]
+    assert len(run("kibana_connector_info", name="tf-dup")["connectors"]) == 2
+    ambiguous = run("kibana_connector", name="tf-dup", connector_type_id=".slack")
+    assert ambiguous.failed
+    assert first["id"] in ambiguous["msg"] and second["id"] in ambiguous["msg"]

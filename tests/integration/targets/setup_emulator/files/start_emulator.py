@@ -1,7 +1,8 @@
 """Start the collection's Kibana emulator in the background for an integration target.
 
 ansible-test runs targets from a temporary copy, so the emulator is found through the
-collection's own location (ANSIBLE_COLLECTIONS_PATH); prints the emulator's URL and PID."""
+collection's own location (ANSIBLE_COLLECTIONS_PATH); prints the emulator's URL and PID.
+Arguments: PORT LIFETIME LOG [KIBANA_VERSION]."""
 
 import os
 import subprocess
@@ -21,10 +22,12 @@ def collection_root():
 
 def main():
     port, lifetime, log = sys.argv[1], sys.argv[2], sys.argv[3]
+    command = [sys.executable, "-m", "tests.emulator", "--port", port, "--lifetime", lifetime]
+    if len(sys.argv) > 4 and sys.argv[4]:  # the Kibana version it plays (default: the newest)
+        command += ["--kibana-version", sys.argv[4]]
     with open(log, "w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tests.emulator", "--port", port, "--lifetime", lifetime],
-            cwd=collection_root(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(command, cwd=collection_root(), stdout=out,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
     url = "http://127.0.0.1:%s" % port
     for _attempt in range(100):
         try:
