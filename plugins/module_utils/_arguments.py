@@ -27,6 +27,12 @@ from ansible_collections.stackops.kibana.plugins.module_utils._paths import (
 #: the bound of numbers Kibana takes without a documented maximum (a 32-bit integer field)
 INT_MAX = 2147483647
 
+#: Elasticsearch's default index.max_result_window: a saved-object find (agent policies, osquery
+#: packs and saved queries) searches from perPage * (page - 1) for perPage hits
+#: (core saved-objects-api-server-internal lib/apis/find.ts), and Elasticsearch refuses a search
+#: whose from + size exceeds the window ("Result window is too large")
+RESULT_WINDOW = 10000
+
 #: options that identify an object: never empty when given
 IDENTITY_OPTIONS = ("id", "list_id", "item_id", "name")
 
@@ -172,6 +178,29 @@ def value_errors(params, ranges=None, identity=IDENTITY_OPTIONS):
                           % (option, params[option]))
     errors.extend(range_errors(params, ranges or {}))
     return errors
+
+
+def paging(params, size_option, default=100, max_size=RESULT_WINDOW, why=None):
+    """(page or None, page size) of an _info module's paging options, refused naming the
+    option when Kibana would refuse them: at least 1, a page size of at most `max_size`
+    (`why`: whose limit, when not the result window), and a page inside the result window."""
+    size = params.get(size_option)
+    size = default if size is None else size
+    page = params.get("page")
+    errors = []
+    if not 1 <= size <= max_size:
+        errors.append("%s must be between 1 and %d%s, got %d"
+                      % (size_option, max_size, " (%s)" % why if why else "", size))
+    if page is not None and not 1 <= page <= RESULT_WINDOW:
+        errors.append("page must be between 1 and %d, got %d" % (RESULT_WINDOW, page))
+    elif page is not None and not errors and page * size > RESULT_WINDOW:
+        errors.append("page %d of %d %s reaches item %d: Kibana's find cannot page past item "
+                      "%d (Elasticsearch's result window); use a larger %s and a smaller "
+                      "page, or leave page out to read every page"
+                      % (page, size, size_option, page * size, RESULT_WINDOW, size_option))
+    if errors:
+        raise ResourceError("; ".join(errors))
+    return page, size
 
 
 def check_values(params, ranges=None, identity=IDENTITY_OPTIONS):

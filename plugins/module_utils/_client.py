@@ -390,9 +390,10 @@ class KibanaClient(object):
                             expect=expect, keys=keys)
 
     def delete(self, api_path, params=None, space_id=None, body=None, expect=ANY_JSON, keys=(),
-               allowed_keys=None):
+               allowed_keys=None, absent_ok=False):
         return self.request("DELETE", api_path, params=params, space_id=space_id, body=body,
-                            expect=expect, keys=keys, allowed_keys=allowed_keys)
+                            absent_ok=absent_ok, expect=expect, keys=keys,
+                            allowed_keys=allowed_keys)
 
 
 def _as_tuple(expect):

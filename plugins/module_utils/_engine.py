@@ -76,6 +76,10 @@ class Resource(object):
     #: Kibana takes a caller-chosen id on create (POST .../{id}): creates send create_id(), so
     #: a repeated create gets 409 and the object is adopted by that id, never made twice
     caller_id = False
+    #: Kibana refuses a write that gives the object a natural key another object of the space
+    #: holds (a rename, or a create with a chosen id): 409. Checked before the write, with one
+    #: read, in check mode too (see key_taken())
+    natural_key_unique = False
     #: (minimum, maximum) of each number option, by dotted path ('[]' each element, '*' each
     #: key); a test checks that every int/float option of the spec has one
     ranges = {}
@@ -269,6 +273,50 @@ class Resource(object):
                    ", ".join(sorted(str(self.object_id(m)) for m in matches)), self.id_option))
         return matches[0] if matches else None
 
+    def key_taken(self, current):
+        """Refuse (ResourceError, the same in check mode and in the real run) a write that would
+        give the object a natural key another object holds, which Kibana refuses (409) after
+        the earlier writes of a plan. Reads only when the key is about to change: a rename of
+        `current`, or a create of an object looked up by id (by key, the key is free)."""
+        if not self.natural_key_unique:
+            return
+        wanted = dict((k, self.params.get(k)) for k in self.natural_key)
+        if any(v is None for v in wanted.values()):
+            return
+        if current is None:
+            if self.params.get(self.id_option) is None:
+                return
+        elif all(current.get(k) == v for k, v in wanted.items()):
+            return
+        if self.all_objects is not None:
+            holders = [obj for obj in self.all_objects if self.listed_match(obj, None)]
+        else:
+            holders = self.find()
+        holders = [obj for obj in holders
+                   if current is None or self.object_id(obj) != self.object_id(current)]
+        if holders:
+            raise ResourceError(
+                "%s %s already used by %s %s in space %r: Kibana refuses a second %s with the "
+                "same %s (409 Conflict). Choose another %s. Nothing was changed."
+                % (" and ".join("%s %r" % kv for kv in sorted(wanted.items())),
+                   "is" if len(wanted) == 1 else "are", self.title,
+                   ", ".join(sorted(str(self.object_id(obj)) for obj in holders)),
+                   self.params.get("space_id") or "default", self.title,
+                   " and ".join(sorted(wanted)), " and ".join(sorted(wanted))))
+
+    def unique_claims(self, current):
+        """(what, value) pairs this object holds once it is converged that no other object of
+        the space may hold (Kibana refuses a second with 409): the set form refuses two entries
+        claiming the same before any write. By default the natural key, when it is unique."""
+        if not self.natural_key_unique:
+            return []
+        key = tuple(self.params.get(k) for k in self.natural_key)
+        if any(v is None for v in key):
+            if current is None:
+                return []
+            key = tuple(current.get(k) for k in self.natural_key)
+        return [(" and ".join(self.natural_key), key[0] if len(key) == 1 else key)]
+
     def create_only_changes(self, current, desired):
         view = self.comparable(current)
         return [field for field in self.create_only
@@ -355,6 +403,7 @@ def ensure(resource, state="present", check_mode=False, diff_mode=False):
         after = None
     else:
         desired = resource.desired()
+        resource.key_taken(current)
         if current is not None:
             blocked = resource.create_only_changes(current, desired)
             if blocked and not resource.params.get("recreate"):

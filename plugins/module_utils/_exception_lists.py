@@ -452,6 +452,33 @@ class ItemSync(object):
             self.current[item_id] = dict(item, os_types=stored.get(item_id, []))
         self.os_types_recovered = True
 
+    def refuse_taken_item_ids(self, item_ids=None):
+        """item_ids are unique across every list of a namespace (exception-lists.md): an item
+        about to be created whose item_id another list holds would be refused (409) after the
+        earlier writes. One read per item about to be created (none for an unchanged list),
+        before any write, in check mode too."""
+        item_ids = list(self.creates if item_ids is None else item_ids)
+        found = run_bounded([(item_id, functools.partial(self._holder, item_id))
+                             for item_id in item_ids], ITEM_WRITERS)
+        for outcome in found:
+            if not outcome.ok:
+                raise outcome.error
+        taken = [(o.key, o.value["list_id"]) for o in found
+                 if o.value is not None and o.value.get("list_id") != self.list_id]
+        if taken:
+            raise ResourceError(
+                "items: %s (item_ids are unique across every list of the %s namespace): Kibana "
+                "would refuse %s (409 Conflict). Give %s other item_ids. Nothing was changed."
+                % ("; ".join("item_id %r is already used by exception list %r" % t
+                             for t in taken[:10]) + ("; ..." if len(taken) > 10 else ""),
+                   self.namespace_type, "the item" if len(taken) == 1 else "those items",
+                   "it" if len(taken) == 1 else "them"))
+
+    def _holder(self, item_id):
+        """The item holding `item_id` in the namespace, in whichever list, or None."""
+        return self.client.get(ITEMS_PATH, params=self._identity(item_id=item_id),
+                               absent_ok=True, expect=dict, keys=ITEM_KEYS)
+
     # ------------------------------------------------------------ bodies
 
     def create_body(self, item_id):
@@ -629,12 +656,10 @@ class ItemSync(object):
                                keys=ITEM_KEYS)
 
     def _delete(self, have):
-        try:
-            self.client.delete(ITEMS_PATH, params=self._identity(id=have["id"]), expect=dict,
-                               keys=("id",))  # the deleted item
-        except KibanaApiError as err:
-            if err.status != 404:  # already gone is what was asked
-                raise
+        # Kibana's 404: already gone, which is what was asked (a 404 that is not Kibana's JSON,
+        # from a proxy or a wrong base path, is a failure: nothing is known to be deleted)
+        self.client.delete(ITEMS_PATH, params=self._identity(id=have["id"]), absent_ok=True,
+                           expect=dict, keys=("id",))  # the deleted item
         return True
 
 
@@ -734,6 +759,11 @@ class ExceptionListResource(Resource):
         if self.params.get("items") is not None:
             self.params["purge_items"] = True
 
+    def unique_claims(self, current):
+        # item_ids are unique across every list of a namespace
+        return [("item_id (%s namespace)" % self.namespace_type, item_id)
+                for item_id in self.wanted or {}]
+
     def read_only_reason(self, current):
         return "immutable (managed by Kibana)" if current.get("immutable") else None
 
@@ -788,6 +818,7 @@ class ExceptionListResource(Resource):
         if self.wanted is not None:
             self.sync = self._new_sync(current["list_id"])
             self.sync.plan(read_items(self.client, current["list_id"], self.namespace_type))
+            self.sync.refuse_taken_item_ids()
             self.extras.update(self.sync.results())
             if self.sync.creates:
                 steps.append(Step("create_items", self._run(self.sync.run_creates), reread=False))
@@ -850,6 +881,7 @@ class ExceptionListResource(Resource):
             created = self._duplicate()
             prior = "exception list %s created by _duplicate" % created.get("list_id")
         else:
+            self._refuse_taken_item_ids()
             created = self._post_list(desired)
             prior = "exception list created"
         if self.changes(created, desired):
@@ -866,6 +898,13 @@ class ExceptionListResource(Resource):
             self.extras.update(self.sync.results())
             self.sync.run()
         return created
+
+    def _refuse_taken_item_ids(self):
+        """A new list's declared items are all created: their item_ids must be free (checked
+        before the list is made, so that nothing is left half-done)."""
+        if self.wanted:
+            ItemSync(self.client, self.params.get("list_id"), self.namespace_type, self.wanted,
+                     False).refuse_taken_item_ids(list(self.wanted))
 
     def _post_list(self, desired):
         body = {"list_id": self.params["list_id"], "namespace_type": self.namespace_type,
@@ -908,6 +947,7 @@ class ExceptionListResource(Resource):
                 "the declared item (409) after making the copy. Give the declared items other "
                 "item_ids. Nothing was changed."
                 % (", ".join(repr(t) for t in taken), source_id, self.namespace_type))
+        self._refuse_taken_item_ids()
         return source
 
     def _duplicate(self):
@@ -947,6 +987,8 @@ class ExceptionListResource(Resource):
             # Kibana gives the copies new item_ids: they never match a declared one.
             copies = [dict(i, item_id="(copy of %s)" % i["item_id"]) for i in self.source_items
                       if include_expired or not expired(i, now)]
+        else:
+            self._refuse_taken_item_ids()
         predicted = overlay(predicted, desired)
         if self.wanted is not None:
             self.sync = self._new_sync(predicted["list_id"])

@@ -15,7 +15,11 @@ import math
 import re
 import time
 
-from ansible_collections.stackops.kibana.plugins.module_utils._arguments import INT_MAX
+from ansible_collections.stackops.kibana.plugins.module_utils._arguments import (
+    INT_MAX,
+    RESULT_WINDOW,
+    paging,
+)
 from ansible_collections.stackops.kibana.plugins.module_utils._client import kql_string
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import drop_none, overlay
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource
@@ -332,6 +336,7 @@ class AgentPolicyResource(Resource):
     # Fleet refuses a second policy of the same name (requireUniqueName): 409; and it takes a
     # caller-chosen id in the create body, which makes concurrent creates of one policy atomic
     unique_natural_key = True
+    natural_key_unique = True  # a rename to a taken name: 409 as well
     caller_id = True
     ranges = AGENT_POLICY_RANGES
     #: `replaced` (set form): Fleet's defaults for what an entry leaves unset (no monitoring:
@@ -775,14 +780,11 @@ def agent_policy_info(client, params):
         found = get_policy(client, params["id"])
         policies = [found] if found else []
         return {"agent_policies": policies, "total": len(policies)}
-    per_page = params["per_page"] if params.get("per_page") is not None else 100
-    if per_page < 1:
-        raise ResourceError("per_page must be at least 1, got %d" % per_page)
-    if per_page > 100 and (params.get("with_agent_count") or params.get("full")):
-        raise ResourceError("per_page must be at most 100 with with_agent_count or full "
-                            "(Fleet's limit), got %d" % per_page)
-    if params.get("page") is not None and params["page"] < 1:
-        raise ResourceError("page must be at least 1, got %d" % params["page"])
+    # Fleet's GetAgentPoliciesRequestSchema (server/types/rest_spec/agent_policy.ts): "perPage
+    # should be less or equal to 100 when fetching full policies or agent count."
+    counted = params.get("with_agent_count") or params.get("full")
+    page, per_page = paging(params, "per_page", max_size=100 if counted else RESULT_WINDOW,
+                            why="Fleet's limit with with_agent_count or full" if counted else None)
     clauses = []
     if params.get("kuery"):
         clauses.append("(%s)" % params["kuery"] if params.get("name") else params["kuery"])
@@ -795,8 +797,8 @@ def agent_policy_info(client, params):
         query["withAgentCount"] = "true"
     if params.get("full"):
         query["full"] = "true"
-    if params.get("page") is not None:
-        policies, total = client.page(POLICIES_PATH, params["page"], query, size_param="perPage",
+    if page is not None:
+        policies, total = client.page(POLICIES_PATH, page, query, size_param="perPage",
                                       size=per_page, items_key="items", keys=("id", "name"))
     else:
         policies = list(client.pages(POLICIES_PATH, params=query, page_param="page",

@@ -23,10 +23,7 @@ from ansible_collections.stackops.kibana.plugins.module_utils._engine import (
     Step,
     only_named,
 )
-from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
-    KibanaApiError,
-    ResourceError,
-)
+from ansible_collections.stackops.kibana.plugins.module_utils._errors import ResourceError
 from ansible_collections.stackops.kibana.plugins.module_utils._fleet_agent_policies import (
     find_by_name as find_agent_policies,
     get_policy as get_agent_policy,
@@ -245,6 +242,9 @@ class IntegrationPolicyResource(Resource):
     required_for_create = ("name", "package")
     server_owned = ("revision", "updated_at", "updated_by", "enabled", "output_id")
     unordered = ("policy_ids",)
+    # Fleet refuses a second integration policy of the same name (409 "An integration policy
+    # with the name ... already exists"), on create and on rename
+    natural_key_unique = True
 
     current = None
     _info = None
@@ -313,14 +313,10 @@ class IntegrationPolicyResource(Resource):
     # ------------------------------------------------------------ read
 
     def read(self, object_id):
-        try:
-            answer = self.client.get(join(PACKAGE_POLICIES_PATH, ("id", object_id)),
-                                     params=SIMPLIFIED, absent_ok=True, expect=dict,
-                                     keys=("item",))
-        except KibanaApiError as err:
-            if err.status == 404:
-                return None
-            raise
+        # Kibana's 404 (JSON) is "no such policy"; an HTML or empty 404 is a failure
+        answer = self.client.get(join(PACKAGE_POLICIES_PATH, ("id", object_id)),
+                                 params=SIMPLIFIED, absent_ok=True, expect=dict,
+                                 keys=("item",))
         return None if answer is None else check_policy_answer(
             answer, "GET %s/%s" % (PACKAGE_POLICIES_PATH, object_id))
 
@@ -566,7 +562,8 @@ class IntegrationPolicyResource(Resource):
                                    "PUT %s" % path)
 
     def delete(self, current):
-        self.client.delete(join(PACKAGE_POLICIES_PATH, ("id", current["id"])), expect=dict)
+        self.client.delete(join(PACKAGE_POLICIES_PATH, ("id", current["id"])), expect=dict,
+                           keys=("id",))  # 200 {id} (fleet-package-policies.md)
 
     def predict(self, current, desired):
         if current is not None:

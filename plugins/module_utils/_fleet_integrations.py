@@ -79,7 +79,7 @@ def registry_failure(err, name, version=None):
     if err.status == 502 or REGISTRY_UNREACHABLE in (err.kibana_message or ""):
         return ResourceError("Fleet could not reach its package registry for %s: %s %s"
                              % (wanted, AIR_GAPPED_HINT, err.kibana_message))
-    if err.status == 404:
+    if err.status == 404 and isinstance(err.body, dict):
         return ResourceError(
             "Fleet has no package %s (%s). Check the name and version; if Fleet cannot reach "
             "the Elastic Package Registry (air-gapped), it knows only the packages bundled with "
@@ -92,12 +92,13 @@ def package_info(client, name, version=None, prerelease=False):
     with `prerelease`; or that version), or None when Fleet knows no such package."""
     path = "%s/%s" % (PACKAGES_PATH, name) + ("/%s" % version if version else "")
     try:
+        # Kibana's 404 (JSON): no such package; an HTML or empty 404 is a failure
         body = client.get(path, params={"prerelease": "true"} if prerelease else None,
-                          expect=dict, keys=("item",))
+                          absent_ok=True, expect=dict, keys=("item",))
     except KibanaApiError as err:
-        if err.status == 404:
-            return None
         raise registry_failure(err, name, version)
+    if body is None:
+        return None
     item = body.get("item") if isinstance(body, dict) else None
     if not isinstance(item, dict) or item.get("name") != name:
         raise ResourceError("Kibana's answer to GET %s is not a package: %r" % (path, body))
@@ -238,8 +239,9 @@ class IntegrationResource(Resource):
 
     def delete(self, current):
         path = "%s/%s/%s" % (PACKAGES_PATH, current["name"], current["version"])
+        # 200 {items: [asset reference]} (DeletePackageResponseSchema, fleet-epm-packages.md)
         self.client.delete(path, params={"force": "true"} if self.params["remove_policies"]
-                           else None, expect=dict)
+                           else None, expect=dict, keys=("items",))
 
 
 def integration_info(client, params):

@@ -100,6 +100,9 @@ class ModuleSpec(object):
     """One module: `argument_spec`, `module_kwargs` (required_one_of, mutually_exclusive, ...)
     and `work(client, params, check_mode, diff_mode) -> result`."""
 
+    #: the family's Resource class (resource and set modules; None for _info modules)
+    resource_class = None
+
     def __init__(self, options, work, space=True, state=True, not_echoed=(), **module_kwargs):
         self.argument_spec = argument_spec(options, space, state)
         self.module_kwargs = module_kwargs
@@ -161,8 +164,10 @@ def resource_spec(resource_class, options, **module_kwargs):
     """A resource module: state present/absent through the engine."""
     def work(client, params, check_mode, diff_mode):
         return ensure(resource_class(client, params), params["state"], check_mode, diff_mode)
-    return ModuleSpec(options, work, not_echoed=getattr(resource_class, "not_echoed", ()),
+    spec = ModuleSpec(options, work, not_echoed=getattr(resource_class, "not_echoed", ()),
                       **module_kwargs)
+    spec.resource_class = resource_class
+    return spec
 
 
 def set_spec(resource_class, options, module_kwargs=None, scope_tags=False, space=True):
@@ -170,8 +175,10 @@ def set_spec(resource_class, options, module_kwargs=None, scope_tags=False, spac
     replaced, overridden, deleted or gathered (_sets.py)."""
     def work(client, params, check_mode, diff_mode):
         return converge(resource_class, options, client, params, check_mode, diff_mode)
-    return ModuleSpec(set_options(options, module_kwargs, scope_tags), work, space=space,
+    spec = ModuleSpec(set_options(options, module_kwargs, scope_tags), work, space=space,
                       state=False)
+    spec.resource_class = resource_class
+    return spec
 
 
 def info_spec(query, options, **module_kwargs):

@@ -18,7 +18,7 @@ import re
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 
-from ansible_collections.stackops.kibana.plugins.module_utils._arguments import INT_MAX
+from ansible_collections.stackops.kibana.plugins.module_utils._arguments import INT_MAX, paging
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import (
     drop_none,
     extra_keys,
@@ -26,7 +26,6 @@ from ansible_collections.stackops.kibana.plugins.module_utils._compare import (
 )
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource, Step, only_named
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
-    KibanaApiError,
     KibanaError,
     ResourceError,
 )
@@ -478,6 +477,7 @@ class OsqueryPackResource(Resource):
     # Kibana refuses a second pack of the same name (create_pack_route: 409 "Pack with name
     # ... already exists")
     unique_natural_key = True
+    natural_key_unique = True  # a rename to a taken name: 409 as well (update_pack_route)
     ranges = OSQUERY_PACK_RANGES
     #: `replaced` (set form): Kibana's defaults for what an entry leaves unset
     replace_defaults = {"description": "", "enabled": False, "policy_ids": [], "shards": {}}
@@ -904,12 +904,9 @@ class OsqueryPackResource(Resource):
                         expect=dict, keys=("data",))
 
     def delete(self, current):
-        try:
-            self.client.delete(join(PACKS_PATH, ("id", current["id"])), expect=dict,
-                               allowed_keys=())  # 200 {}
-        except KibanaApiError as err:
-            if err.status != 404:  # deleted meanwhile
-                raise
+        # 200 {}; Kibana's 404: deleted meanwhile (any other 404 is a failure)
+        self.client.delete(join(PACKS_PATH, ("id", current["id"])), absent_ok=True,
+                           expect=dict, allowed_keys=())
 
     def predict(self, current, desired):
         if current is not None:
@@ -935,12 +932,8 @@ def osquery_pack_info(client, params):
         found = get_pack(client, params["id"])
         packs = [found] if found else []
         return {"packs": [public_view(p) for p in packs], "total": len(packs)}
-    size = params["page_size"] if params.get("page_size") is not None else 100
-    if size < 1:
-        raise ResourceError("page_size must be at least 1, got %d" % size)
-    if params.get("page") is not None and params["page"] < 1:
-        raise ResourceError("page must be at least 1, got %d" % params["page"])
-    items, total = list_packs(client, params.get("page"), size)
+    page, size = paging(params, "page_size")
+    items, total = list_packs(client, page, size)
     if params.get("name") is not None:
         items = [i for i in items if i.get("name") == params["name"]]
         total = None

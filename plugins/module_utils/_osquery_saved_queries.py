@@ -15,16 +15,14 @@ __metaclass__ = type
 
 import copy
 
+from ansible_collections.stackops.kibana.plugins.module_utils._arguments import INT_MAX, paging
 from ansible_collections.stackops.kibana.plugins.module_utils._compare import (
     drop_none,
     extra_keys,
     overlay,
 )
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource
-from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
-    KibanaApiError,
-    ResourceError,
-)
+from ansible_collections.stackops.kibana.plugins.module_utils._errors import ResourceError
 from ansible_collections.stackops.kibana.plugins.module_utils._paths import join
 from ansible_collections.stackops.kibana.plugins.module_utils._osquery_packs import (
     PLATFORMS,
@@ -164,6 +162,8 @@ class OsquerySavedQueryResource(Resource):
     natural_key = ("id",)
     required_for_create = ("id", "query", "interval")
     server_owned = SERVER_OWNED
+    # the lower bounds are Kibana's checks (query_fields_problems); no documented maximum
+    ranges = {"interval": (None, INT_MAX), "timeout": (None, INT_MAX)}
     unordered = ("platform",)
 
     def validate(self):
@@ -263,13 +263,10 @@ class OsquerySavedQueryResource(Resource):
                         self.body(merged), expect=dict, keys=("data",))
 
     def delete(self, current):
-        try:
-            self.client.delete(join(SAVED_QUERIES_PATH,
-                                    ("saved_object_id", current["saved_object_id"])),
-                               expect=dict, allowed_keys=())  # 200 {}
-        except KibanaApiError as err:
-            if err.status != 404:  # deleted meanwhile
-                raise
+        # 200 {}; Kibana's 404: deleted meanwhile (any other 404 is a failure)
+        self.client.delete(join(SAVED_QUERIES_PATH,
+                                ("saved_object_id", current["saved_object_id"])),
+                           absent_ok=True, expect=dict, allowed_keys=())
 
     def predict(self, current, desired):
         if current is None:
@@ -298,12 +295,8 @@ def osquery_saved_query_info(client, params):
     if params.get("saved_object_id"):
         found = get_saved_query(client, params["saved_object_id"])
         return {"saved_queries": [found] if found else [], "total": 1 if found else 0}
-    size = params["page_size"] if params.get("page_size") is not None else 100
-    if size < 1:
-        raise ResourceError("page_size must be at least 1, got %d" % size)
-    if params.get("page") is not None and params["page"] < 1:
-        raise ResourceError("page must be at least 1, got %d" % params["page"])
-    items, total = list_saved_queries(client, params.get("page"), size)
+    page, size = paging(params, "page_size")
+    items, total = list_saved_queries(client, page, size)
     found = [view(item) for item in items]
     if params.get("id") is not None:
         found = [item for item in found if item.get("id") == params["id"]]

@@ -68,6 +68,10 @@ def _entry_error(index, err, options):
     return err
 
 
+def _key_text(resource):
+    return " and ".join("%s %r" % (k, resource.params.get(k)) for k in resource.natural_key)
+
+
 def _label(resource, obj, index=None):
     """How a message names an object: config[i] (id, name), or <title> (id, name)."""
     where = "config[%d]" % index if index is not None else resource.title
@@ -147,6 +151,7 @@ class SetRun(object):
         currents = self._identify(resources, listing)
         if state != "deleted":
             self._creatable(resources, currents)
+            self._unclaimed(resources, currents)
         jobs = []
         if state == "deleted":
             for index, resource in enumerate(resources):
@@ -205,6 +210,34 @@ class SetRun(object):
                         % (" and ".join("config[%d].%s" % (index, f) for f in missing),
                            "is" if len(missing) == 1 else "are", resource.title,
                            _identity_text(resource, None)))
+
+    @staticmethod
+    def _unclaimed(resources, currents):
+        """Two entries must not claim what only one object may hold (a unique name, an
+        exception item_id): Kibana would refuse the second after the first was written. And an
+        entry found by its name must stay the only object with that name."""
+        claims = {}
+        for index, resource in enumerate(resources):
+            for claim in resource.unique_claims(currents[index]):
+                first = claims.setdefault(claim, index)
+                if first != index:
+                    raise ResourceError(
+                        "config[%d] and config[%d] both declare %s %r, which only one %s may "
+                        "hold (Kibana refuses the second with 409): nothing was changed"
+                        % (first, index, claim[0], claim[1], resource.title))
+        found_by_key = dict(
+            (tuple(r.params.get(k) for k in r.natural_key), index)
+            for index, r in enumerate(resources)
+            if r.natural_key and not r.params.get(r.id_option))
+        for index, resource in enumerate(resources):
+            other = found_by_key.get(tuple(resource.params.get(k) for k in resource.natural_key))
+            if resource.params.get(resource.id_option) and other is not None:
+                raise ResourceError(
+                    "config[%d] is found by its %s, which config[%d] gives the %s it declares "
+                    "by id: the next run would find two. Give config[%d] an %s, or another %s: "
+                    "nothing was changed"
+                    % (other, _key_text(resource), index, resource.title, other,
+                       resource.id_option, " and ".join(resource.natural_key)))
 
     def _undeclared(self, listing, currents):
         """The listed objects no entry declares, in scope: (to delete, kept read-only)."""
@@ -287,7 +320,8 @@ class SetRun(object):
             done = sum(1 for r in results if r.get("changed")) + len(deleted)
             raise KibanaError(
                 "%d of %d %s writes failed: %s. %s" % (
-                    len(failures), len(jobs), self.resource_class.title, "; ".join(failures),
+                    len(failures), len(jobs), self.resource_class.title,
+                    "; ".join(failures).rstrip("."),
                     "Nothing else was changed." if not done else
                     "The other objects were converged (%d changed%s, listed in results and "
                     "deleted)." % (done, ", in check mode" if self.check_mode else "")),

@@ -8,6 +8,8 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.stackops.kibana.plugins.module_utils._errors import KibanaAnswerError
+
 STATUS_PATH = "/api/status"
 
 
@@ -32,9 +34,13 @@ def kibana_version(client):
 
 
 def reported_version(client):
-    """The version number /api/status reports (`9.4.0`; serverless reports one too), None when
-    the answer carries none: the `kibana_version` of the _info modules' results."""
+    """The version number /api/status reports (`9.4.0`; serverless reports one too): the
+    `kibana_version` of the _info modules' results. An authenticated status answer always carries
+    `version.number`; one without it came from something else (a proxy, a redacted page) and is
+    a failure, not "no version"."""
     number = _status_version(client).get("number")
-    if isinstance(number, (dict, list, bool)) or number in (None, ""):
-        return None
-    return "%s" % number
+    if not isinstance(number, str) or not parse_version(number):
+        raise KibanaAnswerError("GET", client.path(STATUS_PATH, "default"), 200,
+                                "no version number",
+                                "a JSON object with version.number (e.g. 9.4.0)")
+    return number

@@ -119,7 +119,7 @@ exception_lists:
           tags: []
           comments: []
 kibana_version:
-  description: The version the target Kibana reports in C(/api/status), null when it reports none.
+  description: The version the target Kibana reports in C(/api/status).
   returned: always
   type: str
   sample: 9.4.0

@@ -38,11 +38,13 @@ options:
         search term.
     type: str
   page:
-    description: Return only this page (from 1) of O(per_page) policies; the default is every page.
+    description:
+      - Return only this page (from 1) of O(per_page) policies; the default is every page.
+      - O(page) times O(per_page) must not exceed 10000, the result window of Kibana's find.
     type: int
   per_page:
     description:
-      - The page size. At most 100 with O(with_agent_count) or O(full).
+      - The page size, between 1 and 10000; at most 100 with O(with_agent_count) or O(full).
     type: int
     default: 100
     aliases: [perPage]
@@ -108,7 +110,7 @@ total:
   type: int
   sample: 1
 kibana_version:
-  description: The version the target Kibana reports in C(/api/status), null when it reports none.
+  description: The version the target Kibana reports in C(/api/status).
   returned: always
   type: str
   sample: 9.4.0

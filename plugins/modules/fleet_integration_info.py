@@ -59,7 +59,7 @@ integrations:
       latest_version: 1.18.0
       install_source: registry
 kibana_version:
-  description: The version the target Kibana reports in C(/api/status), null when it reports none.
+  description: The version the target Kibana reports in C(/api/status).
   returned: always
   type: str
   sample: 9.4.0

@@ -61,7 +61,7 @@ integration_policies:
       inputs: {osquery_manager-osquery: {enabled: true, streams: {}}}
       revision: 1
 kibana_version:
-  description: The version the target Kibana reports in C(/api/status), null when it reports none.
+  description: The version the target Kibana reports in C(/api/status).
   returned: always
   type: str
   sample: 9.4.0

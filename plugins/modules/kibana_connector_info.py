@@ -68,7 +68,7 @@ connectors:
       is_system_action: false
       referenced_by_count: 2
 kibana_version:
-  description: The version the target Kibana reports in C(/api/status), null when it reports none.
+  description: The version the target Kibana reports in C(/api/status).
   returned: always
   type: str
   sample: 9.4.0

@@ -83,7 +83,7 @@ rules:
       mute_all: false
       execution_status: {status: pending, last_execution_date: "2025-01-01T00:00:00.000Z"}
 kibana_version:
-  description: The version the target Kibana reports in C(/api/status), null when it reports none.
+  description: The version the target Kibana reports in C(/api/status).
   returned: always
   type: str
   sample: 9.4.0

@@ -33,10 +33,12 @@ options:
     description: Only the pack with this exact name.
     type: str
   page:
-    description: Return only this page (from 1) of O(page_size) packs; the default is every page.
+    description:
+      - Return only this page (from 1) of O(page_size) packs; the default is every page.
+      - O(page) times O(page_size) must not exceed 10000, the result window of Kibana's find.
     type: int
   page_size:
-    description: The number of packs per page of Kibana's list.
+    description: The number of packs per page of Kibana's list, between 1 and 10000.
     type: int
     default: 100
     aliases: [pageSize]
@@ -99,7 +101,7 @@ total:
   type: int
   sample: 2
 kibana_version:
-  description: The version the target Kibana reports in C(/api/status), null when it reports none.
+  description: The version the target Kibana reports in C(/api/status).
   returned: always
   type: str
   sample: 9.4.0

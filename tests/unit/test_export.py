@@ -8,13 +8,17 @@ import sys
 
 import pytest
 import yaml
-from ansible.release import __version__ as ANSIBLE_VERSION
 
 from tests.emulator.app import API_KEY
 from tests.harness import REPO, collections_path, connection, run_module
 
 EXPORT = REPO / "docs" / "examples" / "export.yml"
 CONNECTOR_ID = "5f8e2c52-4f5e-4a57-bd2b-1a0fdc1e7d61"
+# strings a playbook must carry unchanged: Jinja, YAML syntax, quotes and backslashes, line
+# breaks of every kind YAML knows, characters YAML refuses unescaped, astral characters
+HOSTILE = ("{{ lookup('env', 'HOME') }} {% if true %}x{% endif %} {# c #} !unsafe 'q' \"dq\" "
+           "\\ \\n: - [a] {b} #c &d *e |f >g %h @i `j\nline 2\r\n\tend \u2028\u2029\x85 "
+           "\x7f\x9f\ufeff \U0001F600 \u00e9\u4e2d ")
 RULE_PARAMS = {"index": ["metrics-*"], "timeField": "@timestamp", "thresholdComparator": ">",
                "threshold": [90], "timeWindowSize": 5, "timeWindowUnit": "m"}
 
@@ -69,23 +73,25 @@ def seed_space(kibana):
     run("exception_lists", config=[
         {"list_id": "trusted", "name": "Trusted hosts", "type": "detection", "tags": ["managed"],
          "items": [{"item_id": "build-1", "name": "Build 1", "comments": ["a build host"],
+                    "description": HOSTILE,
                     "entries": [{"type": "match", "field": "host.name", "value": "build-1",
                                  "operator": "included"}]}]}])
 
 
+class ExportLoader(yaml.SafeLoader):  # pylint: disable=too-many-ancestors
+    """Reads the written playbook: `!unsafe` only ever on a string (ansible-core 2.16 loses
+    the nested data of a `!unsafe` mapping)."""
+
+
+ExportLoader.add_constructor("!unsafe", lambda loader, node: loader.construct_scalar(node))
+
+
 def exported(path):
-    [play] = yaml.safe_load(path.read_text().replace("!unsafe", ""))
+    [play] = yaml.load(path.read_text(encoding="utf-8"), Loader=ExportLoader)  # nosec
     return play["vars"]["kibana_export"]
 
 
-# ansible-core before 2.19 loses the nested mappings of a `!unsafe` mapping (its YAML
-# constructor wraps the mapping before PyYAML fills in the nested ones), so the written playbook
-# needs 2.19 or later; docs/examples/export.yml says so.
-UNSAFE_MAPPINGS_KEPT = tuple(int(p) for p in ANSIBLE_VERSION.split(".")[:2]) >= (2, 19)
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(not UNSAFE_MAPPINGS_KEPT, reason="the written playbook needs ansible-core 2.19+")
 def test_export_recreates_the_space_in_an_empty_kibana(kibana, tmp_path):
     seed_space(kibana)
     first = tmp_path / "ops-site.yml"
@@ -100,6 +106,7 @@ def test_export_recreates_the_space_in_an_empty_kibana(kibana, tmp_path):
     assert [(p["name"], p["agent_policy_ids"]) for p in data["integration_policies"]] == [
         ("osquery-linux", ["linux"])]
     assert data["exception_lists"][0]["items"][0]["comments"] == ["a build host"]
+    assert data["exception_lists"][0]["items"][0]["description"] == HOSTILE
 
     # an empty Kibana: the written playbook recreates the space and its objects
     kibana.reset()
@@ -111,6 +118,9 @@ def test_export_recreates_the_space_in_an_empty_kibana(kibana, tmp_path):
     assert pack["policy_ids"] == ["linux"]
     rule = kibana.api("GET", "/api/alerting/rules/_find", space="ops").json()["data"][0]
     assert rule["actions"][0]["params"]["body"] == "{{context.group}} is over {{params.threshold}}"
+    [item] = kibana.api("GET", "/api/exception_lists/items/_find", space="ops",
+                        params={"list_id": "trusted"}).json()["data"]
+    assert item["description"] == HOSTILE
     second = tmp_path / "again.yml"
     ansible_playbook(kibana.url, EXPORT, "-e", "space=ops", "-e", "out=%s" % second)
     assert exported(second) == data

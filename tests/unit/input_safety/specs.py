@@ -1,34 +1,43 @@
-"""The argument specs of every module, as the modules build them."""
+"""The argument specs of every module, as the modules declare them (each module's SPEC): a
+module added later is covered by every test that reads them."""
 
-from ansible_collections.stackops.kibana.plugins.module_utils import (  # noqa: F401
-    _alerting_rules as rules,
-    _connectors as connectors,
-    _exception_lists as lists,
-    _fleet_agent_policies as policies,
-    _osquery_packs as packs,
-)
-from ansible_collections.stackops.kibana.plugins.module_utils._module import argument_spec
+import importlib
+import pkgutil
 
-MODULE_SPECS = {
-    "kibana_rule": argument_spec(rules.RULE_OPTIONS),
-    "kibana_connector": argument_spec(connectors.CONNECTOR_OPTIONS),
-    "fleet_agent_policy": argument_spec(policies.AGENT_POLICY_OPTIONS),
-    "osquery_pack": argument_spec(packs.OSQUERY_PACK_OPTIONS),
-    "exception_list": argument_spec(lists.EXCEPTION_LIST_OPTIONS),
-    "kibana_rule_info": argument_spec(rules.RULE_INFO_OPTIONS, state=False),
-    "kibana_connector_info": argument_spec(connectors.CONNECTOR_INFO_OPTIONS, state=False),
-    "fleet_agent_policy_info": argument_spec(policies.AGENT_POLICY_INFO_OPTIONS, state=False),
-    "osquery_pack_info": argument_spec(packs.OSQUERY_PACK_INFO_OPTIONS, state=False),
-    "exception_list_info": argument_spec(lists.EXCEPTION_LIST_INFO_OPTIONS, state=False),
-}
+from ansible_collections.stackops.kibana.plugins import modules as _modules
 
+
+def _specs():
+    found = {}
+    for info in pkgutil.iter_modules(_modules.__path__):
+        module = importlib.import_module("%s.%s" % (_modules.__name__, info.name))
+        found[info.name] = module.SPEC
+    return found
+
+
+#: module name -> its ModuleSpec
+SPECS = _specs()
+
+#: module name -> its argument spec (connection options included)
+MODULE_SPECS = dict((name, spec.argument_spec) for name, spec in SPECS.items())
+
+
+def is_set(spec):
+    return "merged" in (spec.argument_spec.get("state") or {}).get("choices", ())
+
+
+#: the single-object resource modules, the set modules and the _info modules
+RESOURCE_MODULES = sorted(name for name, spec in SPECS.items()
+                          if spec.resource_class is not None and not is_set(spec))
+SET_MODULES = sorted(name for name, spec in SPECS.items() if is_set(spec))
+INFO_MODULES = sorted(name for name, spec in SPECS.items() if spec.resource_class is None)
+
+#: (Resource class, the options of one object) of every resource and set module: a set's
+#: `config` elements take the single-object module's options
 RESOURCE_SPECS = [
-    (rules.RuleResource, rules.RULE_OPTIONS),
-    (connectors.ConnectorResource, connectors.CONNECTOR_OPTIONS),
-    (policies.AgentPolicyResource, policies.AGENT_POLICY_OPTIONS),
-    (packs.OsqueryPackResource, packs.OSQUERY_PACK_OPTIONS),
-    (lists.ExceptionListResource, lists.EXCEPTION_LIST_OPTIONS),
-]
+    (spec.resource_class,
+     spec.argument_spec["config"]["options"] if is_set(spec) else spec.argument_spec)
+    for name, spec in sorted(SPECS.items()) if spec.resource_class is not None]
 
 
 def dict_option_paths(spec, prefix=""):

@@ -154,7 +154,7 @@ def test_every_dict_option_with_sub_options_refuses_a_scalar(kibana, run):
 
     tried = 0
     paths = [(m, p) for m, spec in MODULE_SPECS.items() for p in dict_option_paths(spec)]
-    assert len(paths) >= 19
+    assert len(paths) >= 50  # every module: resource, set and _info modules
     for module, path in paths:
         for scalar in (False, 0, 1.5, [1]):
             errors = shape_errors(MODULE_SPECS[module], nest(path, scalar))
@@ -174,10 +174,15 @@ def nest(path, value):
 
 def test_every_number_option_has_a_range():
     from ansible_collections.stackops.kibana.plugins.module_utils._arguments import numeric_options
+    from ansible_collections.stackops.kibana.plugins.module_utils._connection import (
+        CONNECTION_ARGSPEC,
+    )
     from tests.unit.input_safety.specs import RESOURCE_SPECS
 
+    # every resource and set module (request_timeout: checked with the connection options)
+    assert len(RESOURCE_SPECS) >= 16
     for resource, spec in RESOURCE_SPECS:
-        missing = set(numeric_options(spec)) - set(resource.ranges)
+        missing = set(numeric_options(spec)) - set(resource.ranges) - set(CONNECTION_ARGSPEC)
         assert not missing, (resource.__name__, missing)
 
 

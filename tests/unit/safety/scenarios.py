@@ -20,9 +20,11 @@ class Module(object):
     def __init__(self, name, present, changes, identity, count):
         self.name = name
         self.present = present
-        self.changes = changes
+        self.changes = changes  # None: the module has no update to make
         self.identity = identity  # the options that find the object for state=absent
         self._count = count
+        self.scenarios = ("create", "delete") if changes is None else (
+            "create", "update", "delete")
 
     def task(self, conn, scenario="create", **extra):
         """The task of a scenario: create, update (the present task with changes) or delete."""
@@ -46,7 +48,31 @@ class Module(object):
         return self._count(kibana)
 
 
-MODULES = dict((m.name, m) for m in (
+class SetModule(Module):
+    """A set module declaring the object of a single-object scenario: merged to create and
+    update it, deleted to delete it."""
+
+    def __init__(self, name, single):
+        super(SetModule, self).__init__(name, single.present, single.changes, single.identity,
+                                        single.count)
+        self.single = single
+
+    def task(self, conn, scenario="create", **extra):
+        entry = self.single.task({}, scenario)
+        state = "deleted" if entry.pop("state", None) == "absent" else "merged"
+        task = {"config": [entry], "state": state}
+        task.update(conn)
+        task.update(extra)
+        return task
+
+
+def _installed(kibana, package):
+    resp = kibana.api("GET", "/api/fleet/epm/packages/%s" % package)
+    assert resp.status_code == 200, resp.text
+    return 1 if resp.json()["item"].get("status") == "installed" else 0
+
+
+SINGLE = [
     Module("kibana_connector",
            {"name": "fm-connector", "connector_type_id": ".index", "config": {"index": "fm-a"}},
            {"config": {"index": "fm-b"}}, ("name",),
@@ -77,4 +103,27 @@ MODULES = dict((m.name, m) for m in (
            ("list_id",),
            lambda k: _names(k, "/api/exception_lists/_find", "data", {"per_page": 100},
                             "list_id").count("fm-list")),
-))
+    Module("kibana_space", {"id": "fm-space", "name": "FM space", "description": "a"},
+           {"description": "b"}, ("id",),
+           lambda k: _names(k, "/api/spaces/space", None, name_key="id").count("fm-space")),
+    Module("osquery_saved_query",
+           {"id": "fm-query", "query": "SELECT * FROM uptime;", "interval": 60,
+            "description": "a"},
+           {"description": "b"}, ("id",),
+           lambda k: _names(k, "/api/osquery/saved_queries", "data", {"pageSize": 100},
+                            "id").count("fm-query")),
+    Module("fleet_integration", {"name": "osquery_manager"}, None, ("name",),
+           lambda k: _installed(k, "osquery_manager")),
+    Module("fleet_integration_policy",
+           {"name": "fm-integration", "package": "osquery_manager", "package_version": "1.18.0",
+            "description": "a"},
+           {"description": "b"}, ("name",),
+           lambda k: _names(k, "/api/fleet/package_policies", "items",
+                            {"perPage": 100}).count("fm-integration")),
+]
+SETS = {"kibana_connectors": "kibana_connector", "kibana_rules": "kibana_rule",
+        "fleet_agent_policies": "fleet_agent_policy", "osquery_packs": "osquery_pack",
+        "exception_lists": "exception_list", "kibana_spaces": "kibana_space",
+        "fleet_integration_policies": "fleet_integration_policy"}
+MODULES = dict((m.name, m) for m in SINGLE)
+MODULES.update((name, SetModule(name, MODULES[single])) for name, single in SETS.items())

@@ -378,9 +378,12 @@ def test_lost_answers_are_recovered_without_duplicates(kibana, run):
     assert not result.failed, result.get("msg")
     assert result["item_counts"] == {"created": 2, "updated": 0, "deleted": 0, "unchanged": 0}
     sent = calls(kibana.requests())
-    assert sent[:4] == [("GET", LISTS), ("POST", LISTS), ("GET", LISTS), ("POST", LISTS)]
+    # the item_ids are checked free first (one read each, concurrently)
+    assert sorted(sent[1:3]) == [("GET", ITEMS), ("GET", ITEMS)]
+    assert sent[:1] + sent[3:6] == [("GET", LISTS), ("POST", LISTS), ("GET", LISTS),
+                                    ("POST", LISTS)]
     # the item creates run concurrently: one POST lost, looked up, sent again
-    assert sorted(sent[4:]) == sorted([("POST", ITEMS), ("GET", ITEMS), ("POST", ITEMS),
+    assert sorted(sent[6:]) == sorted([("POST", ITEMS), ("GET", ITEMS), ("POST", ITEMS),
                                        ("POST", ITEMS)])
     assert sorted(stored_items(kibana)) == ["item-001", "item-002"]
     assert kibana.api("GET", LISTS + "/_find").json()["total"] == 1
@@ -456,6 +459,15 @@ def test_the_result_names_the_items_that_changed_not_every_item(kibana, run):
 def test_an_item_id_used_by_another_list_fails_clearly(kibana, run):
     run("exception_list", **web_list(item(1), list_id="other"))
     kibana.clear_log()
+    checked = run("exception_list", **web_list(item(1)))
+    assert checked.failed and checked["msg"].startswith(
+        "items: item_id 'item-001' is already used by exception list 'other' (item_ids are "
+        "unique across every list of the single namespace)")
+    assert kibana.writes() == []
+    # the check misses it (made meanwhile, as far as it can tell): Kibana's 409, explained
+    kibana.fault(method="GET", path="^%s$" % ITEMS, status=404, count=1,
+                 body={"message": 'exception list item item_id: "item-001" does not exist',
+                       "status_code": 404})
     result = run("exception_list", **web_list(item(1)))
     assert result.failed and result["status"] == 409
     assert 'exception list item id: "item-001" already exists' in result["msg"]

@@ -30,18 +30,34 @@ def test_kibana_version_follows_the_target(kibana, run, module):
     assert run(module)["kibana_version"] == "9.4.0"
 
 
-@pytest.mark.parametrize("version, reported", [
-    ({"number": "9.4.0", "build_flavor": "serverless"}, "9.4.0"),  # serverless has a number too
-    ({"build_flavor": "traditional"}, None),
-    ({"number": ""}, None),
-    ({"number": {"major": 9}}, None),
-    ("9.4.0", None),  # not Kibana's shape: no version rather than a guess
-])
-def test_kibana_version_of_odd_status_answers(kibana, run, version, reported):
+def test_serverless_reports_its_number(kibana, run):
     kibana.fault(method="GET", path="^/api/status$", status=200,
-                 body={"name": "kibana", "version": version})
+                 body={"name": "kibana", "version": {"number": "9.4.0",
+                                                     "build_flavor": "serverless"}})
     result = run("kibana_space_info")
-    assert not result.failed and result["kibana_version"] == reported, result
+    assert not result.failed and result["kibana_version"] == "9.4.0", result
+
+
+@pytest.mark.parametrize("version", [
+    {"build_flavor": "traditional"},
+    {"number": ""},
+    {"number": "unknown"},
+    {"number": {"major": 9}},
+    "9.4.0",
+    None,
+])
+def test_a_status_answer_without_a_version_number_fails_clearly(kibana, run, version):
+    """An authenticated /api/status always carries version.number (the redacted answer, without
+    it, is for anonymous callers): anything else came from something in between and is a failure,
+    never "no version"."""
+    body = {"name": "kibana", "status": {"overall": {"level": "available"}}}
+    if version is not None:
+        body["version"] = version
+    kibana.fault(method="GET", path="^/api/status$", status=200, body=body)
+    result = run("kibana_space_info")
+    assert result.failed and result["msg"].startswith("GET /api/status failed: HTTP 200 with no "
+                                                      "version number"), result
+    assert "kibana_version" not in result and "Traceback" not in result["msg"]
 
 
 def test_a_status_answer_that_is_not_json_fails_clearly(kibana, run):

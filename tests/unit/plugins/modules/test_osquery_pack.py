@@ -465,7 +465,13 @@ def test_found_by_id_a_new_name_renames(kibana, run):
     kibana.clear_log()
     renamed = run("osquery_pack", id=pack_id, name="renamed_pack", queries=QUERIES)
     assert renamed["changed"] and renamed["pack"]["name"] == "renamed_pack"
-    assert [r["method"] for r in kibana.requests()] == ["GET", "PUT", "GET"]
+    # a rename reads more: is the new name free (Kibana refuses a taken one with 409)? The
+    # name search, and the listing that confirms a search finding nothing (find()); before
+    # 9.4 the emulator's pack find ignores `search` (old handlers), so it finds the pack itself
+    # and there is nothing to confirm
+    confirm = ["GET"] if kibana.at_least("9.4") else []
+    assert [r["method"] for r in kibana.requests()
+            if r["path"] != "/api/status"] == ["GET", "GET"] + confirm + ["PUT", "GET"]
     assert stored(kibana, pack_id)["description"] == PACK["description"]
 
 
@@ -485,6 +491,14 @@ def test_create_without_queries_fails_naming_the_option(kibana, run):
 def test_rename_to_a_taken_name_reports_kibanas_409(kibana, run):
     run("osquery_pack", **PACK)
     other = run("osquery_pack", name="other_pack", queries=QUERIES)["pack"]["id"]
+    kibana.clear_log()
+    checked = run("osquery_pack", id=other, name=PACK["name"])
+    assert checked.failed and checked["msg"].startswith(
+        "name %r is already used by osquery pack " % PACK["name"])
+    assert kibana.writes() == []
+    # the name check misses the pack (made meanwhile, as far as it can tell): Kibana's 409
+    empty = {"page": 1, "per_page": 100, "total": 0, "data": []}
+    kibana.fault(method="GET", path="^%s$" % PACKS, status=200, body=empty, count=2)
     result = run("osquery_pack", id=other, name=PACK["name"])
     assert result.failed and result["status"] == 409
     assert result["msg"] == ('PUT %s/%s returned HTTP 409: Pack with name "%s" already exists.'
@@ -894,8 +908,8 @@ def test_info_list_item_without_id_is_returned_as_listed(kibana, run):
 
 
 @pytest.mark.parametrize("options,words", [
-    ({"page": 0}, "page must be at least 1"),
-    ({"page_size": 0}, "page_size must be at least 1"),
+    ({"page": 0}, "page must be between 1 and 10000, got 0"),
+    ({"page_size": 0}, "page_size must be between 1 and 10000, got 0"),
     ({"id": "x", "name": "y"}, "parameters are mutually exclusive: id|name"),
 ])
 def test_info_bad_input(kibana, run, options, words):
