@@ -34,6 +34,10 @@ def bad_request(message, siem=False):
     return KibanaError(400, message, siem=siem)
 
 
+def forbidden(message):
+    return KibanaError(403, message)
+
+
 def not_found(message, siem=False):
     return KibanaError(404, message, siem=siem)
 

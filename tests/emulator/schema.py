@@ -133,13 +133,20 @@ class Literal(Field):
         super().__init__("any", **kwargs)
         self.value = value
 
+    def shown(self):
+        # JavaScript's rendering of the expected value: null, true, false
+        if self.value is None or isinstance(self.value, bool):
+            return {None: "null", True: "true", False: "false"}[self.value]
+        return self.value
+
     def check(self, value, where):
         if value is UNDEFINED and self.required:
-            raise bad_request(f"[{where}]: expected value to equal [{self.value}]")
+            raise bad_request(f"[{where}]: expected value to equal [{self.shown()}]")
         if value is UNDEFINED or (value is None and self.nullable):
             return value
-        if value != self.value or isinstance(value, bool) != isinstance(self.value, bool):
-            raise bad_request(f"[{where}]: expected value to equal [{self.value}]")
+        if value != self.value or isinstance(value, bool) != isinstance(self.value, bool) \
+                or (value is None) != (self.value is None):
+            raise bad_request(f"[{where}]: expected value to equal [{self.shown()}]")
         return value
 
 

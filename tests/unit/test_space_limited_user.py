@@ -27,6 +27,13 @@ TASKS = {
                                                "value": "build-1", "operator": "included"}]}]},
 }
 
+# What Kibana answers the first (read) request of each task outside the user's spaces: the
+# alerting and actions routes leave authorization to their clients (security_and_spaces group1
+# alerting/find.ts, group2 actions/get_all.ts); the other families' routes check privileges
+# themselves (README §1 shape).
+DENIED = {"kibana_connector": "Unauthorized to get actions",
+          "kibana_rule": "Unauthorized to find rules for any rule types"}
+
 
 def limited(kibana, module, space, **extra):
     args = dict(TASKS[module], kibana_url=kibana.url, username=USER, password=PASSWORD,
@@ -50,7 +57,7 @@ def test_a_space_limited_user_manages_its_space_and_only_it(kibana, module):
     kibana.clear_log()
     denied = limited(kibana, module, "default")
     assert denied.failed and denied["status"] == 403, denied
-    assert "is unauthorized for user" in denied["msg"]
+    assert DENIED.get(module, "is unauthorized for user") in denied["msg"]
     assert denied["msg"].startswith("GET /api/")
     assert kibana.writes() == []
     assert PASSWORD not in json.dumps(denied)
@@ -67,10 +74,9 @@ def test_the_emulator_refuses_a_space_limited_user_outside_its_spaces(kibana):
                          timeout=10)
     assert (inside.status_code, outside.status_code, status.status_code, wrong.status_code) == (
         200, 403, 200, 401)
-    assert outside.json() == {
-        "statusCode": 403, "error": "Forbidden",
-        "message": "API [GET /api/actions/connectors] is unauthorized for user, this action is "
-                   "granted by the Kibana privileges [actions-read]"}
+    # the actions client's text (security_and_spaces group2 actions/get_all.ts)
+    assert outside.json() == {"statusCode": 403, "error": "Forbidden",
+                              "message": "Unauthorized to get actions"}
     write = requests.post(kibana.url + "/api/exception_lists", auth=auth, timeout=10,
                           headers={"kbn-xsrf": "t"},
                           json={"list_id": "x", "name": "x", "description": "x", "type": "detection"})

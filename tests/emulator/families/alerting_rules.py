@@ -15,11 +15,12 @@ import re
 import zoneinfo
 
 from ..app import Family, new_id, now_iso
-from ..errors import (KibanaError, bad_request, not_found, saved_object_conflict,
+from ..errors import (KibanaError, bad_request, forbidden, not_found, saved_object_conflict,
                       saved_object_not_found)
 from ..schema import (ESO_ID_MESSAGE, UNDEFINED, UUID, AnyOf, Field, Literal, Never, all_of,
                       array_size, between, body_or_empty, check_object, check_root,
                       one_of, text)
+from . import rule_params
 from .type_registry import EXTRA_RULE_TYPES
 
 SO_TYPE = "alert"
@@ -188,23 +189,25 @@ def es_query_params(params):
     return out
 
 
+# response-ops rule_params/custom_threshold/v1.ts [src]: comparators and metric aggregations
+# are oneOfLiterals (`must be one of ...`), `count` only in the second metric shape.
+CUSTOM_THRESHOLD_AGGREGATORS = ("avg", "sum", "min", "max", "cardinality", "rate", "p95", "p99",
+                                "last_value")
 CUSTOM_THRESHOLD_FIELDS = {
-    "criteria": Field("array", required=True, items=Field("object", fields={
-        "comparator": one_of(">", ">=", "<", "<=", "between", "outside", "notBetween",
-                             required=True),
+    "criteria": Field("array", required=True, items=rule_params.Obj({
         "threshold": Field("array", required=True, items=Field("number")),
+        "comparator": rule_params.one_of_literals(rule_params.METRIC_COMPARATORS),
         "timeUnit": Field("string", required=True),
         "timeSize": Field("number", required=True),
         "aggType": Literal("custom"),
         "metric": Never(),
         "metrics": Field("array", required=True, items=AnyOf(
-            Field("object", fields={
+            rule_params.Obj({
                 "name": Field("string", required=True),
-                "aggType": one_of("avg", "sum", "max", "min", "cardinality", "last_value",
-                                  "p95", "p99", required=True),
+                "aggType": rule_params.one_of_literals(CUSTOM_THRESHOLD_AGGREGATORS),
                 "field": Field("string", required=True),
                 "filter": Never()}),
-            Field("object", fields={
+            rule_params.Obj({
                 "name": Field("string", required=True),
                 "aggType": Literal("count", required=True),
                 "filter": Field("string"),
@@ -215,11 +218,13 @@ CUSTOM_THRESHOLD_FIELDS = {
     "groupBy": AnyOf(Field("string"), Field("array", items=Field("string"))),
     "alertOnNoData": Field("boolean"),
     "alertOnGroupDisappear": Field("boolean"),
-    "searchConfiguration": Field("object", required=True, fields={
-        "index": AnyOf(Field("string"), Field("object"), required=True),
-        "query": Field("object", required=True, fields={
+    "searchConfiguration": rule_params.Obj({
+        "index": AnyOf(Field("string"), Field("object", strict=False), required=True),
+        "query": rule_params.Obj({
             "language": Field("string", required=True), "query": Field("string", required=True)}),
-        "filter": Field("array"),
+        "filter": Field("array", items=rule_params.Obj({
+            "query": Field("object", strict=False),
+            "meta": Field("object", required=True, strict=False)})),
     }),
 }
 
@@ -231,7 +236,7 @@ def custom_threshold_params(params):
 
 class RuleType:
     def __init__(self, type_id, name, producer, groups, consumers, validate_params,
-                 category, context):
+                 category, context, exportable=True):
         self.id = type_id
         self.name = name
         self.producer = producer
@@ -240,6 +245,7 @@ class RuleType:
         self.validate_params = validate_params
         self.category = category
         self.context = context
+        self.exportable = exportable
 
     @property
     def group_ids(self):
@@ -263,7 +269,7 @@ class RuleType:
                 "state": [], "params": []},
             "authorized_consumers": {c: {"read": True, "all": True} for c in self.consumers},
             "enabled_in_license": True, "minimum_license_required": "basic",
-            "is_exportable": True, "rule_task_timeout": "5m", "does_set_recovery_context": True,
+            "is_exportable": self.exportable, "rule_task_timeout": "5m", "does_set_recovery_context": True,
             "has_alerts_mappings": True, "has_fields_for_a_a_d": True,
             "auto_recover_alerts": True, "is_internally_managed": False,
         }
@@ -292,7 +298,7 @@ RULE_TYPES = {t.id: t for t in [
 ]}
 # Every other type a default 9.4 stack registers, from the data registry (type_registry.py).
 RULE_TYPES.update({t.id: RuleType(t.id, t.name, t.producer, t.groups, t.consumers,
-                                  t.validate_params, t.category, [])
+                                  t.validate_params, t.category, [], t.exportable)
                    for t in EXTRA_RULE_TYPES})
 
 
@@ -981,6 +987,11 @@ SORT_KEYS = {
 # --------------------------------------------------------------------------- the family
 
 
+def unauthorized(consumer, operation, type_id):
+    # alerting_authorization.ts getUnauthorizedMessage
+    return f'Unauthorized by "{consumer}" to {operation} "{type_id}" rule'
+
+
 def caller(call):
     """(username, authenticated with an API key?)."""
     return call.user, call.auth_scheme == "apikey"
@@ -1055,6 +1066,20 @@ class AlertingRules(Family):
             out["active_snoozes"] = active
             out["is_snoozed_until"] = iso(until) if until else None
         return out
+
+    @staticmethod
+    def _authorize(call, rule, operation):
+        """The rules client's check (alerting_authorization.ts ensureAuthorized): a user without
+        privileges in the space gets `Unauthorized by "<consumer>" to <operation> "<type>" rule`
+        once the rule was found (a rule of another space is 404 for everyone:
+        security_and_spaces group1 delete.ts). Operation names: authorization/types.ts."""
+        if not call.privileged:
+            raise forbidden(unauthorized(rule["consumer"], operation, rule["rule_type_id"]))
+
+    def _authorized_entry(self, call, operation):
+        entry = self._entry(call)
+        self._authorize(call, entry["rule"], operation)
+        return entry
 
     @staticmethod
     def _rule_type(type_id):
@@ -1195,6 +1220,10 @@ class AlertingRules(Family):
     # ------------------------------------------------------------------ routes
 
     def list_types(self, call):
+        # listRuleTypes keeps the types the user may get and create in the space
+        # (getAuthorizedRuleTypes): none without privileges there [src alerting_authorization.ts].
+        if not call.privileged:
+            return []
         return [t.describe() for t in RULE_TYPES.values()]
 
     def create(self, call):
@@ -1202,9 +1231,11 @@ class AlertingRules(Family):
         body = check_object(body_or_empty(call.body), body_fields(version, True))
         rule_id = call.args.get("rule_id")
         rule_type = self._rule_type(body["rule_type_id"])
-        if body["consumer"] not in rule_type.consumers:
-            raise KibanaError(403, f'Unauthorized by "{body["consumer"]}" to create '
-                                   f'"{rule_type.id}" rule')
+        # Route validation and the type lookup answer first, then authorization, then the
+        # params (security_and_spaces group1 create.ts: an unregistered type is 400 and invalid
+        # params 403 for a user without privileges).
+        if body["consumer"] not in rule_type.consumers or not call.privileged:
+            raise forbidden(unauthorized(body["consumer"], "create", rule_type.id))
         check_flapping(body.get("flapping"), "creating")
         params = rule_type.params(body["params"])
         # A disabled rule gets no API key (Kibana grants one when it is enabled).
@@ -1245,7 +1276,7 @@ class AlertingRules(Family):
         return self._render(rule)
 
     def get(self, call):
-        return self._render(self._entry(call)["rule"])
+        return self._render(self._authorized_entry(call, "get")["rule"])
 
     def get_internal(self, call):
         """The UI's rule route: the same rule plus its artifacts (get_rule_route.ts,
@@ -1255,7 +1286,7 @@ class AlertingRules(Family):
                 not call.request.headers.get("x-elastic-internal-origin"):
             raise bad_request(f"uri [{call.request.path}] with method [get] exists but is not "
                               f"available with the current configuration")
-        rule = self._entry(call)["rule"]
+        rule = self._authorized_entry(call, "get")["rule"]
         out = self._render(rule)
         # The internal answer also carries monitoring and the snooze fields (group1/get.ts,
         # internal case); a rule never snoozed has an empty list and is_snoozed_until null.
@@ -1269,7 +1300,9 @@ class AlertingRules(Family):
     def update(self, call):
         version = self._version()
         body = check_object(body_or_empty(call.body), body_fields(version, False))
-        entry = self._entry(call)
+        # update reads the rule as the user first: without privileges in the space the answer
+        # names `get` (security_and_spaces group2 update.ts).
+        entry = self._authorized_entry(call, "get")
         rule = entry["rule"]
         rule_type = self._rule_type(rule["rule_type_id"])
         check_flapping(body.get("flapping"), "updating")
@@ -1299,12 +1332,12 @@ class AlertingRules(Family):
         return self._render(rule)
 
     def delete(self, call):
-        self._entry(call)
+        self._authorized_entry(call, "delete")
         del self.rules[call.args["rule_id"]]
         return 204, None
 
     def enable(self, call):
-        rule = self._entry(call)["rule"]
+        rule = self._authorized_entry(call, "enable")["rule"]
         if not rule["enabled"]:  # enabling an enabled rule is a no-op
             now = datetime.datetime.now(datetime.timezone.utc)
             if rule["api_key_owner"] is None:  # Kibana keeps an existing key
@@ -1321,26 +1354,26 @@ class AlertingRules(Family):
     def disable(self, call):
         # Body optional, may be null: {"untrack": bool} (strict). There are no alerts to untrack.
         check_object(call.body if call.body is not None else {}, DISABLE_FIELDS)
-        rule = self._entry(call)["rule"]
+        rule = self._authorized_entry(call, "disable")["rule"]
         if rule["enabled"]:
             rule.update({"enabled": False, "next_run": None})
             self._touch(rule, call)
         return 204, None
 
     def mute_all(self, call):
-        rule = self._entry(call)["rule"]
+        rule = self._authorized_entry(call, "muteAll")["rule"]
         rule.update({"mute_all": True, "muted_alert_ids": []})
         self._touch(rule, call)
         return 204, None
 
     def unmute_all(self, call):
-        rule = self._entry(call)["rule"]
+        rule = self._authorized_entry(call, "unmuteAll")["rule"]
         rule.update({"mute_all": False, "muted_alert_ids": []})
         self._touch(rule, call)
         return 204, None
 
     def update_api_key(self, call):
-        rule = self._entry(call)["rule"]
+        rule = self._authorized_entry(call, "updateApiKey")["rule"]
         rule.update(self._api_key(call, "updating API key for"))
         self._touch(rule, call)
         return 204, None
@@ -1348,7 +1381,7 @@ class AlertingRules(Family):
     def mute_alert(self, call):
         # Kibana 9.x can also check that the alert exists (validate_alerts_existence); the
         # emulator has no alerts index, so any alert id is accepted [unverified default].
-        rule = self._entry(call)["rule"]
+        rule = self._authorized_entry(call, "muteAlert")["rule"]
         alert_id = call.args["alert_id"]
         if not rule["mute_all"] and alert_id not in rule["muted_alert_ids"]:
             rule["muted_alert_ids"].append(alert_id)
@@ -1356,7 +1389,7 @@ class AlertingRules(Family):
         return 204, None
 
     def unmute_alert(self, call):
-        rule = self._entry(call)["rule"]
+        rule = self._authorized_entry(call, "unmuteAlert")["rule"]
         alert_id = call.args["alert_id"]
         if not rule["mute_all"] and alert_id in rule["muted_alert_ids"]:
             rule["muted_alert_ids"].remove(alert_id)
@@ -1381,7 +1414,7 @@ class AlertingRules(Family):
         problem = _schedule_problem(custom)
         if problem:
             raise bad_request(f"[request body.schedule.custom]: {problem}")
-        rule = self._entry(call)["rule"]
+        rule = self._authorized_entry(call, "snooze")["rule"]
         schedules = rule.get("snooze_schedule", [])
         if len(schedules) >= 5:
             raise bad_request("Rule cannot have more than 5 snooze schedules")
@@ -1394,7 +1427,7 @@ class AlertingRules(Family):
 
     def unsnooze(self, call):
         self._snooze_supported()
-        rule = self._entry(call)["rule"]
+        rule = self._authorized_entry(call, "unsnooze")["rule"]
         schedule_id = call.args["schedule_id"]
         schedules = rule.get("snooze_schedule", [])
         # The notes: unknown schedule -> 404 (unsnooze route: Boom.notFound); a rule without any
@@ -1465,6 +1498,10 @@ class AlertingRules(Family):
                               "- [request query.sort_order.0]: expected value to equal [asc]\n"
                               "- [request query.sort_order.1]: expected value to equal [desc]")
 
+        if not call.privileged:
+            # getFindAuthorizationFilter: no rule type the user may find in the space
+            # (security_and_spaces group1 find.ts; newer sources end the text with a period).
+            raise forbidden("Unauthorized to find rules for any rule types")
         self._refuse_excluded_attributes(query, call.query_list("search_fields"))
         rules = [e["rule"] for e in self.rules.values() if e["space"] == call.space]
         consumers = call.query_list("filter_consumers")

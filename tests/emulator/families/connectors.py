@@ -4,7 +4,8 @@ import copy
 import re
 
 from ..app import Family, new_id
-from ..errors import KibanaError, bad_request, saved_object_conflict, saved_object_not_found
+from ..errors import (KibanaError, bad_request, forbidden, saved_object_conflict,
+                      saved_object_not_found)
 from ..schema import ESO_ID_MESSAGE, UUID, Field, check_object
 from .type_registry import CONNECTOR_TYPES
 
@@ -149,6 +150,16 @@ class Connectors(Family):
 
     # ------------------------------------------------------------------ routes
 
+    @staticmethod
+    def _authorize(call, operation, type_id=None):
+        """The actions client's check (actions_authorization.ts ensureAuthorized), before it
+        looks anything up: `Unauthorized to <operation> a "<type>" action` when the type is
+        known, else `Unauthorized to <operation> actions` (security_and_spaces group2 actions
+        create.ts, get.ts, get_all.ts, update.ts, delete.ts)."""
+        if not call.privileged:
+            what = f'a "{type_id}" action' if type_id else "actions"
+            raise forbidden(f"Unauthorized to {operation} {what}")
+
     def _types(self):
         version = self.emulator.version_tuple()
         return {i: t for i, t in CONNECTOR_TYPES.items() if version >= t.since}
@@ -161,6 +172,7 @@ class Connectors(Family):
     def list_connectors(self, call):
         """Preconfigured and the space's connectors, each with referenced_by_count, sorted by
         name (getAll; spaces_only/tests/actions/get_all.ts). System connectors are left out."""
+        self._authorize(call, "get")
         out = [dict(f) for f in FIXED if not f["is_system_action"]]
         out += [copy.deepcopy(e["connector"]) for e in self.connectors.values()
                 if e["space"] == call.space]
@@ -180,6 +192,7 @@ class Connectors(Family):
             if problem:
                 raise bad_request(problem)
         body = check_object(call.body, CREATE_FIELDS)
+        self._authorize(call, "create", body["connector_type_id"])
         # The actions client's order (application/connector/methods/create/create.ts).
         if connector_id is not None and self._fixed(connector_id):
             raise bad_request(f"This {connector_id} already exists in a preconfigured action.")
@@ -205,6 +218,7 @@ class Connectors(Family):
         return copy.deepcopy(connector)
 
     def get(self, call):
+        self._authorize(call, "get")
         fixed = self._fixed(call.args["connector_id"])
         if fixed and not fixed["is_system_action"]:
             return fixed
@@ -213,6 +227,7 @@ class Connectors(Family):
     def update(self, call):
         connector_id = call.args["connector_id"]
         body = check_object(call.body, UPDATE_FIELDS)
+        self._authorize(call, "update")
         fixed = self._fixed(connector_id)
         if fixed:
             kind = "System action" if fixed["is_system_action"] else "Preconfigured action"
@@ -229,6 +244,7 @@ class Connectors(Family):
 
     def delete(self, call):
         connector_id = call.args["connector_id"]
+        self._authorize(call, "delete")
         fixed = self._fixed(connector_id)
         if fixed:
             kind = "System action" if fixed["is_system_action"] else "Preconfigured action"
@@ -239,8 +255,9 @@ class Connectors(Family):
 
     def execute(self, call):
         connector_id = call.args["connector_id"]
-        if not self._fixed(connector_id):
-            self._find(call, connector_id)
+        connector = self._fixed(connector_id) or self._find(call, connector_id)["connector"]
+        # execute authorizes with the connector's type once it is read [unverified order].
+        self._authorize(call, "execute", connector["connector_type_id"])
         return {"status": "ok", "connector_id": connector_id, "data": {}}
 
     # ------------------------------------------------------------------ /_emulator/

@@ -26,6 +26,7 @@ import re
 
 from .. import zod
 from ..schema import UNDEFINED, AnyOf, Field, Literal, array_size, check_root, one_of, text
+from . import rule_params
 
 
 def string(required=False, **kwargs):
@@ -673,7 +674,8 @@ class RuleTypeSpec:
     wording; `strict` False where the schema allows unknown keys or is unverified)."""
 
     def __init__(self, type_id, name, producer, groups, params_fields=None, strict=False,
-                 consumers=None, category="management", validate=None, evidence="unverified"):
+                 consumers=None, category="management", validate=None, evidence="unverified",
+                 exportable=True):
         self.id = type_id
         self.name = name
         self.producer = producer
@@ -684,6 +686,7 @@ class RuleTypeSpec:
         self.category = category
         self.validate = validate
         self.evidence = evidence
+        self.exportable = exportable
 
     def validate_params(self, params):
         if self.validate:
@@ -737,112 +740,101 @@ STACK = ["alerts", "stackAlerts"]
 
 
 def monitoring(type_id, name):
+    # Every monitoring rule type validates params with `(params) => params`: any object is kept
+    # as sent (x-pack/platform/plugins/private/monitoring/server/rules/base_rule.ts; the
+    # response-ops monitoring schemas only document them).
     return RuleTypeSpec(type_id, name, "monitoring", [("default", "Default")],
-                        consumers=["alerts", "monitoring"], category="management")
+                        consumers=["alerts", "monitoring"], category="management",
+                        evidence="src monitoring rules/base_rule.ts", exportable=False)
 
 
 def siem(type_id, name):
-    # Detection rules are managed through the detection engine API; the alerting API sees the
-    # type but its params are not modelled here [unverified].
+    # Detection rule types parse params with zod (e.g. UnifiedQueryRuleParams.parse in
+    # security_solution .../rule_types/query/create_query_alert_type.ts); detection rules are
+    # managed through the detection engine API and their params are not modelled here.
     return RuleTypeSpec(type_id, name, "siem", [("default", "Default")],
-                        consumers=["siem"], category="securitySolution")
+                        consumers=["siem"], category="securitySolution",
+                        evidence="unverified (zod params, not modelled)",
+                        exportable=False)  # isExportable: false (create_query_alert_type.ts)
+
+
+def sourced(type_id, name, producer, groups, fields, path, strict=True, consumers=None,
+            category="observability"):
+    """A type whose params schema was read: response-ops rule_params/<path>/v1.ts."""
+    return RuleTypeSpec(type_id, name, producer, groups, fields, strict=strict,
+                        consumers=consumers or O11Y, category=category,
+                        evidence=f"src response-ops rule_params/{path}/v1.ts")
 
 
 EXTRA_RULE_TYPES = [
-    RuleTypeSpec(".geo-containment", "Tracking containment", "stackAlerts",
-                 [("Tracked entity contained", "Tracking containment met")], {
-                     "index": string(required=True), "indexId": string(required=True),
-                     "geoField": string(required=True), "entity": string(required=True),
-                     "dateField": string(required=True),
-                     "boundaryType": string(required=True),
-                     "boundaryIndexTitle": string(required=True),
-                     "boundaryIndexId": string(required=True),
-                     "boundaryGeoField": string(required=True),
-                 }, consumers=STACK),
-    RuleTypeSpec("transform_health", "Transform health", "stackAlerts",
-                 [("transform_issue", "Issue detected")], {
-                     "includeTransforms": Field("array", required=True,
-                                                items=Field("string")),
-                 }, consumers=STACK),
-    RuleTypeSpec("xpack.ml.anomaly_detection_alert", "Anomaly detection", "ml",
-                 [("anomaly_score_match", "Anomaly score matched the condition")], {
-                     "jobSelection": Field("object", required=True, strict=False),
-                     "severity": Field("number", required=True),
-                     "resultType": string(required=True),
-                 }, consumers=["alerts", "ml"] + O11Y[1:]),
-    RuleTypeSpec("xpack.ml.anomaly_detection_jobs_health", "Anomaly detection jobs health",
-                 "ml", [("anomaly_detection_realtime_issue", "Issue detected")], {
-                     "includeJobs": Field("object", required=True, strict=False),
-                 }, consumers=["alerts", "ml"] + O11Y[1:],
-                 evidence="src ml alerting constants (type id and action group)"),
-    RuleTypeSpec("slo.rules.burnRate", "SLO burn rate", "slo",
-                 [("slo.burnRate.alert", "Critical"), ("slo.burnRate.high", "High"),
-                  ("slo.burnRate.medium", "Medium"), ("slo.burnRate.low", "Low")], {
-                     "sloId": string(required=True),
-                     "windows": Field("array", required=True, items=Field("object",
-                                                                          strict=False)),
-                 }, consumers=O11Y, category="observability"),
-    RuleTypeSpec("xpack.uptime.alerts.monitorStatus", "Uptime monitor status", "uptime",
-                 [("xpack.uptime.alerts.actionGroups.monitorStatus", "Uptime Down Monitor")],
-                 consumers=O11Y, category="observability"),
-    RuleTypeSpec("xpack.uptime.alerts.tlsCertificate", "Uptime TLS", "uptime",
-                 [("xpack.uptime.alerts.actionGroups.tlsCertificate", "TLS Certificate")],
-                 consumers=O11Y, category="observability"),
+    sourced(".geo-containment", "Tracking containment", "stackAlerts",
+            [("Tracked entity contained", "Tracking containment met")],
+            rule_params.GEO_CONTAINMENT, "geo_containment", consumers=STACK,
+            category="management"),
+    sourced("transform_health", "Transform health", "stackAlerts",
+            [("transform_issue", "Issue detected")], rule_params.TRANSFORM_HEALTH,
+            "transform_health", consumers=STACK, category="management"),
+    sourced("xpack.ml.anomaly_detection_alert", "Anomaly detection", "ml",
+            [("anomaly_score_match", "Anomaly score matched the condition")],
+            rule_params.ANOMALY_DETECTION, "anomaly_detection",
+            consumers=["alerts", "ml"] + O11Y[1:], category="management"),
+    sourced("xpack.ml.anomaly_detection_jobs_health", "Anomaly detection jobs health", "ml",
+            [("anomaly_detection_realtime_issue", "Issue detected")], rule_params.JOBS_HEALTH,
+            "anomaly_detection_jobs_health", consumers=["alerts", "ml"] + O11Y[1:],
+            category="management"),
+    sourced("slo.rules.burnRate", "SLO burn rate", "slo",
+            [("slo.burnRate.alert", "Critical"), ("slo.burnRate.high", "High"),
+             ("slo.burnRate.medium", "Medium"), ("slo.burnRate.low", "Low")],
+            rule_params.SLO_BURN_RATE, "slo_burn_rate"),
+    sourced("xpack.uptime.alerts.monitorStatus", "Uptime monitor status", "uptime",
+            [("xpack.uptime.alerts.actionGroups.monitorStatus", "Uptime Down Monitor")],
+            rule_params.UPTIME_MONITOR_STATUS, "uptime_monitor_status"),
+    sourced("xpack.uptime.alerts.tlsCertificate", "Uptime TLS", "uptime",
+            [("xpack.uptime.alerts.actionGroups.tlsCertificate", "TLS Certificate")],
+            rule_params.UPTIME_TLS, "uptime_tls"),
+    # legacy_uptime/lib/alerts/tls_legacy.ts: validate.params is schema.object({})
     RuleTypeSpec("xpack.uptime.alerts.tls", "Uptime TLS (legacy)", "uptime",
-                 [("xpack.uptime.alerts.actionGroups.tls", "TLS")],
-                 consumers=O11Y, category="observability"),
-    RuleTypeSpec("xpack.uptime.alerts.durationAnomaly", "Uptime duration anomaly", "uptime",
-                 [("xpack.uptime.alerts.actionGroups.durationAnomaly", "Uptime Duration Anomaly")],
-                 {"monitorId": string(required=True),
-                  "severity": Field("number", required=True)},
-                 consumers=O11Y, category="observability"),
-    RuleTypeSpec("xpack.synthetics.alerts.monitorStatus", "Synthetics monitor status",
-                 "uptime", [("xpack.synthetics.alerts.actionGroups.monitorStatus",
-                             "Synthetics monitor status")],
-                 consumers=O11Y, category="observability"),
-    RuleTypeSpec("xpack.synthetics.alerts.tls", "Synthetics TLS certificate", "uptime",
-                 [("xpack.synthetics.alerts.actionGroups.tls", "Synthetics TLS certificate")],
-                 consumers=O11Y, category="observability"),
+                 [("xpack.uptime.alerts.actionGroups.tls", "TLS")], {}, strict=True,
+                 consumers=O11Y, category="observability",
+                 evidence="src uptime legacy_uptime/lib/alerts/tls_legacy.ts"),
+    sourced("xpack.uptime.alerts.durationAnomaly", "Uptime duration anomaly", "uptime",
+            [("xpack.uptime.alerts.actionGroups.durationAnomaly", "Uptime Duration Anomaly")],
+            rule_params.UPTIME_DURATION_ANOMALY, "uptime_duration_anomaly"),
+    sourced("xpack.synthetics.alerts.monitorStatus", "Synthetics monitor status", "uptime",
+            [("xpack.synthetics.alerts.actionGroups.monitorStatus",
+              "Synthetics monitor status")],
+            rule_params.SYNTHETICS_MONITOR_STATUS, "synthetics_monitor_status"),
+    sourced("xpack.synthetics.alerts.tls", "Synthetics TLS certificate", "uptime",
+            [("xpack.synthetics.alerts.actionGroups.tls", "Synthetics TLS certificate")],
+            rule_params.SYNTHETICS_TLS, "synthetics_tls"),
     RuleTypeSpec("logs.alert.document.count", "Log threshold", "logs",
                  [("logs.threshold.fired", "Fired")], validate=log_threshold_params,
                  consumers=O11Y, category="observability",
                  evidence="src response-ops rule_params/log_threshold/v1.ts"),
-    RuleTypeSpec("metrics.alert.inventory.threshold", "Inventory", "infrastructure",
-                 [("metrics.inventory_threshold.fired", "Alert"),
-                  ("metrics.inventory_threshold.warning", "Warning")], {
-                     "criteria": Field("array", required=True,
-                                       items=Field("object", strict=False)),
-                     "nodeType": string(required=True),
-                 }, consumers=O11Y, category="observability"),
-    RuleTypeSpec("metrics.alert.threshold", "Metric threshold", "infrastructure",
-                 [("metrics.threshold.fired", "Alert"), ("metrics.threshold.warning", "Warning"),
-                  ("metrics.threshold.nodata", "No Data")], {
-                     "criteria": Field("array", required=True,
-                                       items=Field("object", strict=False)),
-                 }, consumers=O11Y, category="observability"),
-    RuleTypeSpec("apm.error_rate", "Error count threshold", "apm",
-                 [("threshold_met", "Threshold met")], {
-                     "windowSize": Field("number", required=True),
-                     "windowUnit": string(required=True),
-                     "threshold": Field("number", required=True),
-                 }, consumers=O11Y, category="observability"),
-    RuleTypeSpec("apm.transaction_error_rate", "Failed transaction rate threshold", "apm",
-                 [("threshold_met", "Threshold met")], {
-                     "windowSize": Field("number", required=True),
-                     "windowUnit": string(required=True),
-                     "threshold": Field("number", required=True),
-                 }, consumers=O11Y, category="observability"),
-    RuleTypeSpec("apm.transaction_duration", "Latency threshold", "apm",
-                 [("threshold_met", "Threshold met")], {
-                     "windowSize": Field("number", required=True),
-                     "windowUnit": string(required=True),
-                     "threshold": Field("number", required=True),
-                     "aggregationType": one_of("avg", "95th", "99th", required=True),
-                 }, consumers=O11Y, category="observability"),
-    RuleTypeSpec("apm.anomaly", "APM Anomaly", "apm", [("threshold_met", "Threshold met")], {
-        "windowSize": Field("number", required=True),
-        "windowUnit": string(required=True),
-    }, consumers=O11Y, category="observability"),
+    # unknowns: 'allow' at the root of both infra schemas
+    sourced("metrics.alert.inventory.threshold", "Inventory", "infrastructure",
+            [("metrics.inventory_threshold.fired", "Alert"),
+             ("metrics.inventory_threshold.warning", "Warning")],
+            rule_params.INVENTORY_THRESHOLD, "metric_inventory_threshold", strict=False),
+    sourced("metrics.alert.threshold", "Metric threshold", "infrastructure",
+            [("metrics.threshold.fired", "Alert"), ("metrics.threshold.warning", "Warning"),
+             ("metrics.threshold.nodata", "No Data")],
+            rule_params.METRIC_THRESHOLD, "metric_threshold", strict=False),
+    sourced("apm.error_rate", "Error count threshold", "apm",
+            [("threshold_met", "Threshold met")], rule_params.ERROR_COUNT, "error_count"),
+    sourced("apm.transaction_error_rate", "Failed transaction rate threshold", "apm",
+            [("threshold_met", "Threshold met")], rule_params.TRANSACTION_ERROR_RATE,
+            "transaction_error_rate"),
+    sourced("apm.transaction_duration", "Latency threshold", "apm",
+            [("threshold_met", "Threshold met")], rule_params.TRANSACTION_DURATION,
+            "transaction_duration"),
+    sourced("apm.anomaly", "APM Anomaly", "apm", [("threshold_met", "Threshold met")],
+            rule_params.APM_ANOMALY, "apm_anomaly"),
+    # dataset_quality server/rule_types/degraded_docs/register.ts (producer stackAlerts); its
+    # action group id and consumers are [unverified]
+    sourced("datasetQuality.degradedDocs", "Degraded docs", "stackAlerts",
+            [("threshold_met", "Threshold met")], rule_params.DEGRADED_DOCS, "degraded_docs",
+            consumers=STACK, category="management"),
     monitoring("monitoring_alert_cluster_health", "Cluster health"),
     monitoring("monitoring_alert_license_expiration", "License expiration"),
     monitoring("monitoring_alert_cpu_usage", "CPU Usage"),

@@ -110,3 +110,46 @@ def test_find_search_enabled_and_created_by(kibana):
     assert user_names(find(kibana, createdBy="elastic,admin")) == everyone
     assert find(kibana, createdBy="admin")["data"] == []
     assert user_names(find(kibana, enabled="true", createdBy="elastic")) == ["net"]
+
+
+# The copy route (9.4: "Added in 9.4.0", osquery_packs.py COPY_SINCE), against its route test
+# x-pack/platform/plugins/shared/osquery/server/routes/pack/copy_pack_route.test.ts (COPY).
+
+
+def copy(kibana, pack_id, status=200):
+    resp = kibana.api("POST", "%s/%s/copy" % (PACKS, pack_id))
+    assert resp.status_code == status, resp.text
+    return resp.json()
+
+
+@pytest.mark.kibana_min("9.4")
+def test_copy_is_disabled_unassigned_and_named_after_the_source(kibana):
+    # P6 COPY "successfully copies a pack with queries but without policy assignments" and
+    # "always sets enabled to false even when source is enabled": `<name>_copy`, a new id,
+    # enabled false, shards [] and no agent policy
+    policy_id = osquery_policy(kibana)
+    source = kibana.api("POST", PACKS, dict(pack_body([policy_id]), name="my-pack",
+                                            shards={policy_id: 100})).json()["data"]
+    copied = copy(kibana, source["saved_object_id"])["data"]
+    assert copied["name"] == "my-pack_copy" and copied["enabled"] is False
+    assert copied["saved_object_id"] != source["saved_object_id"]
+    assert copied["shards"] == [] and copied["policy_ids"] == []
+    read = kibana.api("GET", "%s/%s" % (PACKS, copied["saved_object_id"])).json()["data"]
+    assert read["policy_ids"] == [] and read["queries"]["testQuery"]["query"] == MULTI_LINE
+    # P7 COPY "resolves name collision": the first free `_copy_<n>`
+    copy(kibana, source["saved_object_id"])
+    assert copy(kibana, source["saved_object_id"])["data"]["name"] == "my-pack_copy_3"
+
+
+@pytest.mark.kibana_min("9.4")
+def test_copy_of_a_prebuilt_pack_and_of_an_unknown_one(kibana):
+    # P8 COPY "strips version and read_only from prebuilt pack copy", "clears all references
+    # including prebuilt assets": the copy is an ordinary, editable pack
+    prebuilt = next(p for p in find(kibana)["data"] if p["read_only"])
+    copied = copy(kibana, prebuilt["saved_object_id"])["data"]
+    assert "version" not in copied and "read_only" not in copied
+    read = kibana.api("GET", "%s/%s" % (PACKS, copied["saved_object_id"])).json()["data"]
+    assert read["read_only"] is False
+    # P9 COPY "returns 404 when source not found": notFound with that body
+    assert copy(kibana, "non-existent", status=404)["message"] == \
+        'Pack with id "non-existent" not found.'
