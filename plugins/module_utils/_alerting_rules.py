@@ -22,7 +22,6 @@ from ansible_collections.stackops.kibana.plugins.module_utils._connectors import
 from ansible_collections.stackops.kibana.plugins.module_utils._engine import Resource, Step, only_named
 from ansible_collections.stackops.kibana.plugins.module_utils._errors import KibanaApiError, ResourceError
 from ansible_collections.stackops.kibana.plugins.module_utils._paths import join
-from ansible_collections.stackops.kibana.plugins.module_utils._version import kibana_version
 
 RULE_PATH = "/api/alerting/rule"
 # The UI's route for a rule: the same rule with its artifacts (get_rule_route.ts,
@@ -672,7 +671,7 @@ class RuleResource(Resource):
     def _require_artifacts(self):
         """Refuse, before any write, to send the artifacts option to a Kibana whose rules have
         none (its strict schema answers 400 "definition for this key is missing")."""
-        number, parsed = kibana_version(self.client)
+        number, parsed = self.target_version()
         if parsed and not has_artifacts(parsed):  # None: serverless; (): not known
             raise ResourceError(
                 "artifacts needs Kibana 8.19, or 9.1 or later (rule artifacts: linked dashboards "
@@ -691,7 +690,7 @@ class RuleResource(Resource):
             return overlay(copy.deepcopy(stored or {}), self._artifacts_option())
         if stored is not None:
             return copy.deepcopy(stored)
-        number, parsed = kibana_version(self.client)
+        number, parsed = self.target_version()
         if parsed is not None and parsed and not has_artifacts(parsed):
             return None  # this version has no artifacts to clear
         raise ResourceError(

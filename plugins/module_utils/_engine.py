@@ -26,6 +26,7 @@ from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
     ResourceError,
 )
 from ansible_collections.stackops.kibana.plugins.module_utils._paths import blank, require_key
+from ansible_collections.stackops.kibana.plugins.module_utils._version import kibana_version
 
 #: namespace of the ids the engine derives for creates (uuid5 over space, family, natural key)
 CREATE_ID_NAMESPACE = uuid.UUID("6f0c9a4e-8b1d-5c3e-9f2a-4d7b1e0c5a93")
@@ -79,7 +80,7 @@ class Resource(object):
     #: Kibana refuses a write that gives the object a natural key another object of the space
     #: holds (a rename, or a create with a chosen id): 409. Checked before the write, with one
     #: read, in check mode too (see key_taken())
-    natural_key_unique = False
+    taken_key_refused = False
     #: (minimum, maximum) of each number option, by dotted path ('[]' each element, '*' each
     #: key); a test checks that every int/float option of the spec has one
     ranges = {}
@@ -144,6 +145,26 @@ class Resource(object):
         if self.shared is None:
             return read()
         return self.shared.get(key, read)
+
+    def target_version(self):
+        """(number, parsed tuple) of the target Kibana (_version.kibana_version: the tuple is None
+        on serverless, () when unknown), read once per task, and only by a family whose
+        behaviour depends on it."""
+        if getattr(self, "_target_version", None) is None:
+            self._target_version = self.cached("kibana_version",
+                                               lambda: kibana_version(self.client))
+        return self._target_version
+
+    def require_version(self, minimum, feature, consequence):
+        """Refuse, before any write and in check mode too, `feature` on a Kibana older than
+        `minimum`, or on one whose version is unknown (an older Kibana may drop it silently);
+        serverless always runs the newest code."""
+        number, parsed = self.target_version()
+        if parsed is not None and parsed < minimum:
+            raise ResourceError(
+                "%s needs Kibana %s or later, and the target Kibana is %s: %s. Nothing was "
+                "changed." % (feature, ".".join(str(p) for p in minimum), number or "unknown",
+                               consequence))
 
     def validate(self):
         """Reject bad input before any request (raise ResourceError naming the option)."""
@@ -278,7 +299,7 @@ class Resource(object):
         give the object a natural key another object holds, which Kibana refuses (409) after
         the earlier writes of a plan. Reads only when the key is about to change: a rename of
         `current`, or a create of an object looked up by id (by key, the key is free)."""
-        if not self.natural_key_unique:
+        if not self.taken_key_refused:
             return
         wanted = dict((k, self.params.get(k)) for k in self.natural_key)
         if any(v is None for v in wanted.values()):
@@ -308,7 +329,7 @@ class Resource(object):
         """(what, value) pairs this object holds once it is converged that no other object of
         the space may hold (Kibana refuses a second with 409): the set form refuses two entries
         claiming the same before any write. By default the natural key, when it is unique."""
-        if not self.natural_key_unique:
+        if not self.taken_key_refused:
             return []
         key = tuple(self.params.get(k) for k in self.natural_key)
         if any(v is None for v in key):

@@ -28,7 +28,6 @@ from ansible_collections.stackops.kibana.plugins.module_utils._errors import (
     ResourceError,
 )
 from ansible_collections.stackops.kibana.plugins.module_utils._paths import is_segment, join
-from ansible_collections.stackops.kibana.plugins.module_utils._version import kibana_version
 
 # Python 3 only (module code targets 3.8+): the standard library's types, not
 # ansible.module_utils.six, which ansible-core 2.21's sanity test refuses.
@@ -336,7 +335,7 @@ class AgentPolicyResource(Resource):
     # Fleet refuses a second policy of the same name (requireUniqueName): 409; and it takes a
     # caller-chosen id in the create body, which makes concurrent creates of one policy atomic
     unique_natural_key = True
-    natural_key_unique = True  # a rename to a taken name: 409 as well
+    taken_key_refused = True  # a rename to a taken name: 409 as well
     caller_id = True
     ranges = AGENT_POLICY_RANGES
     #: `replaced` (set form): Fleet's defaults for what an entry leaves unset (no monitoring:
@@ -520,7 +519,7 @@ class AgentPolicyResource(Resource):
         fields = sorted(f for f in fields if f in SINCE_9_1)
         if not fields:
             return
-        number, parsed = self.cached("kibana_version", lambda: kibana_version(self.client))
+        number, parsed = self.target_version()
         if parsed and parsed < SPACE_AWARE_SINCE:  # None: serverless; (): not known
             raise ResourceError(
                 "%s needs Kibana 9.1.0 or later (%s), and the target Kibana is %s: leave %s out "

@@ -244,7 +244,7 @@ class IntegrationPolicyResource(Resource):
     unordered = ("policy_ids",)
     # Fleet refuses a second integration policy of the same name (409 "An integration policy
     # with the name ... already exists"), on create and on rename
-    natural_key_unique = True
+    taken_key_refused = True
 
     current = None
     _info = None

@@ -42,7 +42,6 @@ integer_types = (int,)
 string_types = (str,)
 
 PACKS_PATH = "/api/osquery/packs"
-STATUS_PATH = "/api/status"
 OSQUERY_PACKAGE = "osquery_manager"
 # osquery's DEFAULT_PLATFORM, in its exact order: Kibana leaves a query's platform out of its
 # answers when it is this string, and a query without platform runs on every platform.
@@ -464,10 +463,6 @@ def get_pack(client, pack_id):
     return pack_view(body["data"]) if body and body.get("data") else None
 
 
-def version_tuple(number):
-    return tuple(int(part) for part in re.findall(r"\d+", number or "")[:3])
-
-
 class OsqueryPackResource(Resource):
     name = "pack"
     title = "osquery pack"
@@ -477,7 +472,7 @@ class OsqueryPackResource(Resource):
     # Kibana refuses a second pack of the same name (create_pack_route: 409 "Pack with name
     # ... already exists")
     unique_natural_key = True
-    natural_key_unique = True  # a rename to a taken name: 409 as well (update_pack_route)
+    taken_key_refused = True  # a rename to a taken name: 409 as well (update_pack_route)
     ranges = OSQUERY_PACK_RANGES
     #: `replaced` (set form): Kibana's defaults for what an entry leaves unset
     replace_defaults = {"description": "", "enabled": False, "policy_ids": [], "shards": {}}
@@ -490,7 +485,6 @@ class OsqueryPackResource(Resource):
         self.queries = None
         self.source = None
         self._listing = None
-        self._version = None
 
     # ------------------------------------------------------------ input
 
@@ -598,31 +592,6 @@ class OsqueryPackResource(Resource):
         return validated, problems
 
     # ------------------------------------------------------------ version
-
-    def kibana_version(self):
-        """(number, parsed tuple) of the target from /api/status, read once per task; the
-        tuple is None on serverless, which always runs the newest code."""
-        if self._version is None:
-            self._version = self.cached("kibana_version", self._read_version)
-        return self._version
-
-    def _read_version(self):
-        status = self.client.get(STATUS_PATH, space_id="default", expect=dict)
-        version = status.get("version") if isinstance(status, dict) else None
-        if not isinstance(version, dict):  # not Kibana's answer: the version is unknown
-            version = {}
-        if version.get("build_flavor") == "serverless":
-            return ("serverless", None)
-        number = "%s" % (version.get("number") or "")
-        return (number, version_tuple(number))
-
-    def require_version(self, minimum, feature, consequence):
-        number, parsed = self.kibana_version()
-        if parsed is not None and parsed < minimum:
-            raise ResourceError(
-                "%s needs Kibana %s or later, and the target Kibana is %s: %s. Nothing was "
-                "changed." % (feature, ".".join(str(p) for p in minimum), number or "unknown",
-                              consequence))
 
     # ------------------------------------------------------------ identity
 

@@ -16,7 +16,6 @@ from ansible_collections.stackops.kibana.plugins.module_utils._errors import Res
 from ansible_collections.stackops.kibana.plugins.module_utils._paths import space_id_problem
 
 SPACE_PATH = "/api/spaces/space"
-STATUS_PATH = "/api/status"
 SOLUTIONS = ["es", "oblt", "security", "classic"]
 # A space with one of these solution views answers with the features Kibana derives from the
 # solution instead of its own list (contract/spaces.md, withSpaceSolutionDisabledFeatures).
@@ -174,15 +173,11 @@ class SpaceResource(Resource):
         space that already has a solution proves the support without asking."""
         if self.params.get("solution") is None or (current or {}).get("solution"):
             return
-        status = self.client.get(STATUS_PATH, space_id="default")
-        version = status.get("version") if isinstance(status, dict) else None
-        version = version if isinstance(version, dict) else {}
-        if version.get("build_flavor") == "serverless":
+        number, parsed = self.target_version()
+        if parsed is None:
             raise ResourceError("solution cannot be set on serverless Kibana (its projects have "
                                 "one solution). Nothing was changed.")
-        number = "%s" % (version.get("number") or "unknown")
-        parsed = tuple(int(p) for p in re.findall(r"\d+", number)[:2])
-        if parsed and parsed < SOLUTION_SINCE:
+        if parsed and parsed[:2] < SOLUTION_SINCE:
             raise ResourceError("solution needs Kibana %d.%d or later, and the target Kibana is "
                                 "%s. Nothing was changed." % (SOLUTION_SINCE + (number,)))
 
