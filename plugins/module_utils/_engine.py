@@ -161,10 +161,10 @@ class Resource(object):
         serverless always runs the newest code."""
         number, parsed = self.target_version()
         if parsed is not None and parsed < minimum:
+            wanted = ".".join(str(p) for p in minimum)
             raise ResourceError(
                 "%s needs Kibana %s or later, and the target Kibana is %s: %s. Nothing was "
-                "changed." % (feature, ".".join(str(p) for p in minimum), number or "unknown",
-                               consequence))
+                "changed." % (feature, wanted, number or "unknown", consequence))
 
     def validate(self):
         """Reject bad input before any request (raise ResourceError naming the option)."""
